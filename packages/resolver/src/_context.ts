@@ -1,0 +1,113 @@
+import { existsSync, statSync } from 'node:fs'
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path'
+import { type Issue, type IssueCode, ruleOf } from './issues.js'
+import { locate, readSource, type ParseResult, type SourcePos } from './_source.js'
+
+/** What a resolution shares across the definitions of one invocation. */
+export interface Project {
+  /** The `.dokkimi/` folder (or the standalone folder) everything is relative to. */
+  root: string
+  /** The parent of `.dokkimi/`: mount files may come from anywhere inside it (F-015). */
+  projectRoot: string
+  env: Record<string, string>
+  /** Parsed files by absolute path, so a fragment used by many definitions is read once. */
+  cache: Map<string, ReturnType<typeof readSource>>
+}
+
+export function loadCached(project: Project, file: string): ParseResult | ({ ok: false; missing: true } & Omit<ParseResult & { ok: false }, 'ok'>) {
+  let hit = project.cache.get(file)
+  if (!hit) {
+    hit = readSource(file)
+    project.cache.set(file, hit)
+  }
+  return hit
+}
+
+export function isInside(parent: string, child: string): boolean {
+  const rel = relative(parent, child)
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))
+}
+
+export function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile()
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Resolves a `$ref` path relative to the file containing it (F-044). When that misses, the same
+ * relative path is tried from each ancestor folder up to the project root, nearest first: the
+ * seed documents write `../shared/x.yaml` from `<project>/definitions/` (FEATURES.md decisions).
+ */
+export function resolveRefPath(project: Project, ref: string, fromFile: string): { path: string; viaAncestor?: string } {
+  const direct = resolve(dirname(fromFile), ref)
+  if (isFile(direct) || isAbsolute(ref)) return { path: direct }
+  let dir = dirname(dirname(fromFile))
+  while (isInside(project.root, dir)) {
+    const candidate = resolve(dir, ref)
+    if (isInside(project.root, candidate) && isFile(candidate)) {
+      let suggested = relative(dirname(fromFile), candidate).split(sep).join('/')
+      if (!suggested.startsWith('.')) suggested = `./${suggested}`
+      return { path: candidate, viaAncestor: suggested }
+    }
+    if (dir === project.root) break
+    dir = dirname(dir)
+  }
+  return { path: direct }
+}
+
+export { existsSync }
+
+/** Collects the issues of one definition, positioned in the files they concern. */
+export class IssueSink {
+  readonly issues: Issue[] = []
+  private readonly seen = new Set<string>()
+  constructor(readonly definition?: string) {}
+
+  add(
+    code: IssueCode,
+    at: SourcePos,
+    opts: { path?: string; value?: unknown; key?: string; message?: string; hint?: string } = {},
+  ): void {
+    const rule = ruleOf(code)
+    const message = opts.message ?? rule.message(opts.value, opts.key ?? '')
+    const dedupe = `${code}|${at.file}|${at.line}|${at.column}|${opts.path ?? ''}|${message}`
+    if (this.seen.has(dedupe)) return
+    this.seen.add(dedupe)
+    const issue: Issue = {
+      code,
+      rule: rule.rule,
+      severity: rule.severity,
+      message,
+      file: at.file,
+      line: at.line,
+      column: at.column,
+      path: opts.path ?? '',
+    }
+    const hint = opts.hint ?? rule.hint
+    if (hint) issue.hint = hint
+    if (this.definition) issue.definition = this.definition
+    this.issues.push(issue)
+  }
+
+  /** Adds an issue at `path` inside `root`, located through the source positions. */
+  addAt(code: IssueCode, root: unknown, path: (string | number)[], fallback: SourcePos, opts: { value?: unknown; key?: string; message?: string; hint?: string } = {}): void {
+    this.add(code, locate(root, path, fallback), { ...opts, path: formatPath(path) })
+  }
+
+  get hasErrors(): boolean {
+    return this.issues.some((i) => i.severity === 'error')
+  }
+}
+
+/** `['tests', 0, 'steps', 1]` → `tests[0].steps[1]`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = ''
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`
+    else out += out === '' ? String(seg) : `.${String(seg)}`
+  }
+  return out
+}

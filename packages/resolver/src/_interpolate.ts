@@ -1,0 +1,90 @@
+import { formatPath, type IssueSink } from './_context.js'
+import { isObject } from './_refs.js'
+import { carryPositions, locate, type SourcePos } from './_source.js'
+
+type Obj = Record<string, unknown>
+const CONFIG_REF = /\$\{\{(\w+)\}\}/g
+const ITEM_REF = /(?<!\$)\{\{([\w-]+)\}\}/g
+const ANY_ITEM_REF = /(?<!\$)\{\{([^{}]*)\}\}/g
+// F-025: runtime references are {{name}}, {{name.field}}, {{name[0].field}}.
+const RUNTIME_REF = /^[\w-]+(\.[\w-]+|\[\d+\])*$/
+
+/** Deep-copies `value`, rewriting every string with `fn`; positions are kept. */
+function mapStrings(value: unknown, fn: (s: string, path: (string | number)[]) => string, path: (string | number)[] = []): unknown {
+  if (typeof value === 'string') return fn(value, path)
+  if (Array.isArray(value)) {
+    const out = value.map((v, i) => mapStrings(v, fn, [...path, i]))
+    carryPositions(out, value)
+    return out
+  }
+  if (isObject(value)) {
+    const out: Obj = {}
+    for (const [k, v] of Object.entries(value)) out[k] = mapStrings(v, fn, [...path, k])
+    carryPositions(out, value)
+    return out
+  }
+  return value
+}
+
+/**
+ * Build-time interpolation (F-020..F-024): `{{KEY}}` in items from config env overlaid with the
+ * definition's string variables, then `${{KEY}}` everywhere from config env. Substituted text is
+ * not re-scanned for `{{}}`, but a `{{VAR}}` value containing `${{KEY}}` is completed.
+ */
+export function interpolateDefinition(def: Obj, env: Record<string, string>, sink: IssueSink, fallback: SourcePos): Obj {
+  const vars: Record<string, string> = { ...env }
+  if (isObject(def.variables)) for (const [k, v] of Object.entries(def.variables)) if (typeof v === 'string') vars[k] = v
+  const unresolvedItems = new Set<string>()
+  let out: Obj = { ...def }
+  carryPositions(out, def)
+  if (Array.isArray(def.items)) {
+    out.items = mapStrings(def.items, (s, path) => {
+      if (!s.includes('{{')) return s
+      const replaced = s.replace(ITEM_REF, (whole, key: string) => {
+        if (key in vars) return vars[key]!
+        if (!unresolvedItems.has(key)) {
+          unresolvedItems.add(key)
+          sink.addAt('ITEM_VARIABLE_UNRESOLVED', def, ['items', ...path], fallback, { message: `Unresolved variables in items: {{${key}}}` })
+        }
+        return whole
+      })
+      for (const m of s.matchAll(ANY_ITEM_REF)) {
+        if (m.index > 0 && s[m.index - 1] === '$') continue
+        if (!/^[\w-]+$/.test(m[1]!)) sink.addAt('ITEM_VARIABLE_INVALID', def, ['items', ...path], fallback, { message: `Invalid variable references in items: ${m[0]}` })
+      }
+      return replaced
+    })
+  }
+  const missing = new Set<string>()
+  out = mapStrings(out, (s, path) => {
+    if (!s.includes('${{')) return s
+    return s.replace(CONFIG_REF, (whole, key: string) => {
+      if (key in env) return env[key]!
+      if (!missing.has(key)) {
+        missing.add(key)
+        sink.addAt('CONFIG_REFERENCE_UNRESOLVED', out, path, fallback, { message: `Unresolved config references: \${{${key}}}` })
+      }
+      return whole
+    })
+  }) as Obj
+  return out
+}
+
+/** Warns about `{{ … }}` in tests that look like runtime references but are not (F-025). */
+export function checkRuntimeReferences(def: Obj, sink: IssueSink, fallback: SourcePos): void {
+  if (!Array.isArray(def.tests)) return
+  const walk = (value: unknown, path: (string | number)[]) => {
+    if (typeof value === 'string') {
+      if (!value.includes('{{')) return
+      for (const m of value.matchAll(ANY_ITEM_REF)) {
+        if (m.index > 0 && value[m.index - 1] === '$') continue
+        if (!RUNTIME_REF.test(m[1]!))
+          sink.add('RUNTIME_VARIABLE_SYNTAX', locate(def, path, fallback), { path: formatPath(path), value: m[0] })
+      }
+      return
+    }
+    if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, i]))
+    else if (isObject(value)) for (const [k, v] of Object.entries(value)) walk(v, [...path, k])
+  }
+  walk(def.tests, ['tests'])
+}

@@ -1,0 +1,1 @@
+export { testdir } from './testdir.js'
