@@ -1,1 +1,2 @@
 export { testdir } from './testdir.js'
+export { dockerTestsEnabled, hasDocker } from './docker.js'

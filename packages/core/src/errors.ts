@@ -1,0 +1,32 @@
+// One error family for every Dokkimi package (STYLE.md rule 13).
+const BRAND = Symbol.for('dokkimi.error')
+
+/** Every code a DokkimiError can carry, grouped by area. */
+export type DokkimiErrorCode =
+  | 'RESOLVER_INVALID_DEFINITION'
+  | 'RUNTIME_UNAVAILABLE'
+  | 'RUNTIME_NOT_INSTALLED'
+  | 'ENVIRONMENT_START_FAILED'
+  | 'STEP_TIMEOUT'
+  | 'STEP_FAILED'
+  | 'ASSERTION_FAILED'
+
+/** Base class of Dokkimi's errors: a `code` to branch on, structured `details`, and `cause`. */
+export class DokkimiError extends Error {
+  readonly [BRAND] = true
+  override name = 'DokkimiError'
+  constructor(
+    readonly code: DokkimiErrorCode,
+    message: string,
+    options: { cause?: unknown; details?: Record<string, unknown> } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    if (options.details) this.details = options.details
+  }
+  details?: Record<string, unknown>
+}
+
+/** True for any Dokkimi error, including the resolver's ResolveError and errors from another copy of the package. */
+export function isDokkimiError(error: unknown): error is DokkimiError {
+  return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[BRAND] === true
+}
