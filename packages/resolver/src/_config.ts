@@ -3,6 +3,7 @@ import { IssueSink, loadCached, type Project } from './_context.js'
 import { validateWith } from './_validate.js'
 import { projectConfigSchema } from './schema-definition.js'
 import { isObject } from './_refs.js'
+import { positionOf } from './_source.js'
 import type { Issue } from './issues.js'
 
 export interface ProjectConfig {
@@ -28,7 +29,7 @@ export function loadProjectConfig(project: Pick<Project, 'root' | 'cache' | 'pro
       return { config: { ...empty, file }, issues: sink.issues, file }
     }
     if (!isObject(parsed.value)) {
-      sink.add('CONFIG_NOT_OBJECT', at, { value: parsed.value, message: `config must be a YAML/JSON object, got ${parsed.value === null ? 'nothing' : Array.isArray(parsed.value) ? 'an array' : typeof parsed.value}` })
+      sink.add('CONFIG_NOT_OBJECT', positionOf(parsed.value) ?? at, { value: parsed.value, message: `config must be a YAML/JSON object, got ${parsed.value === null ? 'nothing' : Array.isArray(parsed.value) ? 'an array' : typeof parsed.value}` })
       return { config: { ...empty, file }, issues: sink.issues, file }
     }
     validateWith(projectConfigSchema, parsed.value, sink, at)

@@ -8,6 +8,17 @@ export const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !==
 const at = (container: unknown, key: string | number, file: string): SourcePos =>
   childPosition(container, key) ?? positionOf(container) ?? { file, line: 0, column: 0 }
 
+/**
+ * Sets the position of `target` itself and keeps the positions of its children (`setMeta` alone
+ * would drop them, and issues inside a fragment would point at the `$ref` instead).
+ */
+function setSelf(target: object, self: SourcePos): void {
+  const keys = Array.isArray(target) ? target.map((_, i) => i) : Object.keys(target)
+  const kept = keys.map((k) => [k, childPosition(target, k)] as const)
+  setMeta(target, self)
+  for (const [k, pos] of kept) setChildPosition(target, k, pos)
+}
+
 /** Where a resolved item came from: the innermost fragment file (base of relative paths, F-044). */
 export interface Resolved<T> {
   value: T
@@ -48,8 +59,7 @@ export function resolveObjectRef(scope: RefScope, entry: Obj, file: string, path
   }
   const base = { ...merged }
   const out: Obj = merged
-  setMeta(out, positionOf(entry) ?? at(entry, '$ref', file))
-  for (const k of Object.keys(merged)) setChildPosition(out, k, childPosition(merged, k))
+  setSelf(out, positionOf(entry) ?? at(entry, '$ref', file))
   for (const [k, v] of Object.entries(entry)) {
     if (k === '$ref') continue
     out[k] = Array.isArray(v) ? expandSpread(scope, v, base, file, [...path, k]) : v
@@ -88,11 +98,7 @@ function expandSpread(scope: RefScope, arr: unknown[], base: Obj, file: string, 
     setChildPosition(out, out.length, childPosition(arr, i))
     out.push(v)
   })
-  setMeta(out, positionOf(arr) ?? at(arr, 0, file))
-  for (let i = 0; i < out.length; i++) {
-    const p = childPosition(out, i)
-    if (p) setChildPosition(out, i, p)
-  }
+  setSelf(out, positionOf(arr) ?? at(arr, 0, file))
   return out
 }
 
@@ -156,11 +162,7 @@ export function resolveUiStepRefs(scope: RefScope, steps: unknown[], file: strin
       out.push(el)
     })
   })
-  setMeta(out, positionOf(steps) ?? { file, line: 0, column: 0 })
-  for (let i = 0; i < out.length; i++) {
-    const p = childPosition(out, i)
-    if (p) setChildPosition(out, i, p)
-  }
+  setSelf(out, positionOf(steps) ?? { file, line: 0, column: 0 })
   return out
 }
 
@@ -205,6 +207,10 @@ export function resolveVariablesRef(scope: RefScope, vars: Obj, file: string, pa
 
 function loadPlainFragment(scope: RefScope, ref: string, file: string, refPos: SourcePos, path: (string | number)[], chain: string[]): { value: unknown; file: string } | undefined {
   const where = fmt([...path, '$ref'])
+  if (ref.length === 0) {
+    scope.sink.add('REF_INVALID', refPos, { path: where, value: ref })
+    return undefined
+  }
   const target = resolveRefPath(scope.project, ref, file)
   if (target.viaAncestor)
     scope.sink.add('REF_RESOLVED_BY_ANCESTOR', refPos, {

@@ -82,7 +82,9 @@ export type ParseResult =
   | { ok: false; message: string; line: number; column: number; text: string }
 
 /** Parses a `.json` (strict JSON) or `.yml`/`.yaml` (single YAML document) file with positions (F-003). */
-export function parseSource(file: string, text: string): ParseResult {
+export function parseSource(file: string, raw: string): ParseResult {
+  // A leading byte order mark is not content (editors do not count it as a column).
+  const text = raw.replace(/^\uFEFF/, '')
   const isYaml = /\.ya?ml$/i.test(extname(file))
   if (!isYaml) {
     try {
@@ -90,7 +92,11 @@ export function parseSource(file: string, text: string): ParseResult {
     } catch (error) {
       const message = (error as Error).message
       const { line, column } = jsonErrorPosition(message, text)
-      return { ok: false, message: message.replace(/\s*\(line \d+ column \d+\)/, '').replace(/ in JSON at position \d+/, ''), line, column, text }
+      const short = message
+        .replace(/\s*\(line \d+ column \d+\)/, '')
+        .replace(/ in JSON at position \d+/, '')
+        .replace(/, (\.\.\.)?"[\s\S]*" is not valid JSON$/, '')
+      return { ok: false, message: short, line, column, text }
     }
   }
   const lineCounter = new LineCounter()
@@ -117,9 +123,36 @@ function jsonErrorPosition(message: string, text: string): { line: number; colum
   const lc = /\(line (\d+) column (\d+)\)/.exec(message)
   if (lc) return { line: Number(lc[1]), column: Number(lc[2]) }
   const at = /at position (\d+)/.exec(message)
-  const offset = at ? Number(at[1]) : text.length
+  const offset = at ? Number(at[1]) : firstBadOffset(text)
   const before = text.slice(0, offset).split('\n')
   return { line: before.length, column: before.at(-1)!.length + 1 }
+}
+
+/**
+ * V8 gives no position for "Unexpected token 'x'" errors: find the shortest prefix of the text
+ * that already fails with an error inside it (not just "ends too early"); its last character is
+ * the offending one.
+ */
+function firstBadOffset(text: string): number {
+  const fails = (n: number): boolean => {
+    try {
+      JSON.parse(text.slice(0, n))
+      return false
+    } catch (error) {
+      const message = (error as Error).message
+      if (/end of JSON input/.test(message)) return false
+      const at = /at position (\d+)/.exec(message)
+      return at ? Number(at[1]) < n : true
+    }
+  }
+  let lo = 0
+  let hi = text.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (fails(mid)) hi = mid
+    else lo = mid + 1
+  }
+  return Math.max(0, lo - 1)
 }
 
 const MAX_DEPTH = 200

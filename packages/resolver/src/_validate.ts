@@ -22,6 +22,11 @@ function flatten(issues: readonly ZIssue[], prefix: Path): Flat[] {
   const out: Flat[] = []
   for (const issue of issues) {
     const fullPath = [...prefix, ...(issue.path as Path)]
+    if (issue.code === 'invalid_key' && issue.issues.length > 0) {
+      // A record key failed its own check (V-005, V-096): report the key's code, at the key.
+      out.push(...flatten(issue.issues, fullPath))
+      continue
+    }
     if (issue.code === 'invalid_union' && !isCode(issue.message) && issue.errors.length > 0) {
       // Report the branch that got furthest: the one with the fewest issues.
       const best = [...issue.errors].sort((a, b) => score(a) - score(b))[0]!
@@ -61,6 +66,7 @@ function report(issue: Flat, root: unknown, sink: IssueSink, fallback: SourcePos
         finalCode = 'LEGACY_BLOCK'
         hint = LEGACY_BLOCK_KEYS[key]
       } else if (code === 'STEP_UNKNOWN_KEY' && key === 'match') hint = 'match belongs inside an assertion block: `assertions: [{match: …}]`.'
+      else if (code === 'CONFIG_BLOCK_UNKNOWN_KEY' && issue.fullPath.length === 0) hint = 'config.yaml allows: dokkimi, env, images.'
       sink.addAt(finalCode, root, [...basePath, ...path], fallback, { key, value: valueAt(root, path), ...(hint ? { hint } : {}) })
     }
     return

@@ -1,5 +1,5 @@
 import { dirname, relative, resolve } from 'node:path'
-import { IssueSink, isFile, isInside, loadCached, type Project } from './_context.js'
+import { formatPath, IssueSink, isFile, isInside, loadCached, type Project } from './_context.js'
 import { loadProjectConfig, type ProjectConfig } from './_config.js'
 import { checkRuntimeReferences, interpolateDefinition } from './_interpolate.js'
 import { isObject, resolveActionRef, resolveObjectRef, resolveUiStepRefs, resolveVariablesRef } from './_refs.js'
@@ -226,8 +226,12 @@ function crossChecks(def: Obj, sink: IssueSink, fallback: SourcePos): void {
   const seen = new Map<string, number>()
   items.forEach((item, i) => {
     if (!isObject(item) || typeof item.name !== 'string') return
-    if (seen.has(item.name)) sink.addAt('DUPLICATE_ITEM_NAME', def, ['items', i, 'name'], fallback, { value: item.name })
-    else seen.set(item.name, i)
+    if (seen.has(item.name)) {
+      // A name that comes from a fragment is reported at the $ref entry, where it can be overridden.
+      const name = locate(def, ['items', i, 'name'], fallback)
+      const entry = locate(def, ['items', i], fallback)
+      sink.add('DUPLICATE_ITEM_NAME', name.file === entry.file ? name : entry, { path: formatPath(['items', i, 'name']), value: item.name })
+    } else seen.set(item.name, i)
     if (typeof item.description === 'string' && item.description.length > 500) sink.addAt('ITEM_DESCRIPTION_TOO_LONG', def, ['items', i, 'description'], fallback)
   })
   const tests = Array.isArray(def.tests) ? def.tests : []

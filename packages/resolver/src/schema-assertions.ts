@@ -25,12 +25,16 @@ const TRANSFORMS = ['length', 'type', 'keys', 'values', 'entries'] as const
 export const rootPath = z.string(c('PATH_INVALID')).superRefine((p, ctx) => checkPath(p, ctx, 'root'))
 const wherePath = z.string(c('WHERE_PATH_INVALID')).superRefine((p, ctx) => checkPath(p, ctx, 'where'))
 
-export const operatorSchema = z.string(c('OPERATOR_UNKNOWN')).superRefine((op, ctx) => {
-  if ((OPERATORS as readonly string[]).includes(op)) return
-  const legacy = LEGACY_OPERATORS[op]
-  if (legacy) report(ctx, 'LEGACY_OPERATOR', [], { hint: legacy })
-  else report(ctx, 'OPERATOR_UNKNOWN')
-})
+// A string checked in code (so removed operators get their own hint), listed as an enum for editors.
+export const operatorSchema = z
+  .string(c('OPERATOR_UNKNOWN'))
+  .superRefine((op, ctx) => {
+    if ((OPERATORS as readonly string[]).includes(op)) return
+    const legacy = LEGACY_OPERATORS[op]
+    if (legacy) report(ctx, 'LEGACY_OPERATOR', [], { hint: legacy })
+    else report(ctx, 'OPERATOR_UNKNOWN')
+  })
+  .meta({ enum: [...OPERATORS], description: 'Comparison operator (F-267..F-278).' })
 
 const pathObject = obj(
   { from: rootPath, transform: z.enum(TRANSFORMS, c('ASSERTION_PATH_OBJECT_INVALID')) },
@@ -65,7 +69,7 @@ export const assertionSchema = obj(
   if (!(OPERATORS as readonly string[]).includes(op)) return
   if (!NO_VALUE.includes(op) && !('value' in a)) report(ctx, 'OPERATOR_VALUE_MISSING', ['operator'])
   if ((op === 'in' || op === 'notIn') && 'value' in a && !Array.isArray(a.value) && !isValueRef(a.value))
-    report(ctx, 'OPERATOR_VALUE_NOT_ARRAY', ['value'])
+    report(ctx, 'OPERATOR_VALUE_NOT_ARRAY', ['value'], { message: `operator ${JSON.stringify(op)} needs an array "value"` })
   if (op === 'matches' && typeof a.value === 'string' && !a.value.includes('{{') && !isRegex(a.value)) report(ctx, 'OPERATOR_REGEX_INVALID', ['value'])
 })
 
@@ -92,7 +96,7 @@ export const whereEntrySchema: z.ZodType<WhereEntry> = z.lazy(() =>
     const kinds = (['path', 'or', 'and', 'not'] as const).filter((k) => w[k] !== undefined)
     if (kinds.length !== 1) return report(ctx, 'WHERE_ENTRY_INVALID')
     if (kinds[0] === 'path') {
-      if (w.operator === undefined) return report(ctx, 'OPERATOR_MISSING')
+      if (w.operator === undefined) return report(ctx, 'OPERATOR_MISSING', [], { message: 'where entry needs an "operator"' })
       const op = w.operator as Operator
       if ((OPERATORS as readonly string[]).includes(op) && !NO_VALUE.includes(op) && !('value' in w)) report(ctx, 'OPERATOR_VALUE_MISSING', ['operator'])
     }

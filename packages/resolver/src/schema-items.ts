@@ -83,7 +83,11 @@ export const workerSchema = obj(
   },
   'ITEM_NOT_OBJECT',
   'ITEM_UNKNOWN_KEY',
-).describe('A background process with no port and no health check (F-071).')
+)
+  .superRefine((w, ctx) => {
+    if (w.image === undefined) report(ctx, 'WORKER_IMAGE_MISSING', ['image']) // V-065
+  })
+  .describe('A background process with no port and no health check (F-071).')
 
 const initPath = nonEmpty('INIT_FILE_INVALID')
 export const databaseSchema = obj(

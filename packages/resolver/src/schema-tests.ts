@@ -101,7 +101,7 @@ const uiEntrySchema: z.ZodType<UiEntry> = z.lazy(() =>
   z.union([
     uiSubStepSchema,
     obj({ ...uiGroupLoops, steps: z.array(uiEntrySchema, c('UI_GROUP_INVALID')) }, 'UI_SUBSTEP_NOT_OBJECT', 'UI_GROUP_INVALID').superRefine((g, ctx) => {
-      if (oneLoop(g, ctx) === undefined) report(ctx, 'UI_GROUP_INVALID')
+      if (oneLoop(g, ctx) === undefined) report(ctx, 'UI_GROUP_INVALID', ['steps'], { message: 'a UI sub-step group needs a loop (forEach, for or repeat) next to its "steps"' })
     }),
   ]),
 )
@@ -118,8 +118,13 @@ const ui = obj(
   if (a.steps.length === 0) report(ctx, 'UI_STEPS_EMPTY', ['steps'])
 })
 
+/** The actions allowed inside `parallel.actions`: every type but parallel itself (F-148). */
 const simpleAction = z.discriminatedUnion('type', [httpRequest, dbQuery, wait, ui], {
-  error: (iss) => (iss.input === undefined || (typeof iss.input === 'object' && iss.input !== null) ? 'ACTION_TYPE_MISSING' : 'ACTION_TYPE_UNKNOWN'),
+  error: (iss) => {
+    const input = iss.input as Record<string, unknown> | undefined
+    if (typeof input !== 'object' || input === null || input.type === undefined) return 'ACTION_TYPE_MISSING'
+    return input.type === 'parallel' ? 'PARALLEL_NESTED' : 'ACTION_TYPE_UNKNOWN'
+  },
 })
 
 const parallel = obj(
