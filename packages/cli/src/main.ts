@@ -1,7 +1,5 @@
-import { createRequire } from 'node:module'
 import { defineCommand } from 'citty'
-
-const { version } = createRequire(import.meta.url)('../package.json') as { version: string }
+import { version } from './_version.js'
 
 /** The `dokkimi` command and its lazily loaded subcommands. */
 export const main = defineCommand({

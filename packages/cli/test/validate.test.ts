@@ -13,7 +13,7 @@ function dokkimi(args: string[], cwd: string) {
 }
 
 const valid = {
-  '.dokkimi/config.yaml': 'dokkimi: 0.1.0\nenv:\n  TAG: v1\n',
+  '.dokkimi/config.yaml': 'dokkimi: 0.0.0\nenv:\n  TAG: v1\n',
   '.dokkimi/shared/api.yaml': 'type: SERVICE\nname: api\nimage: acme/api:${{TAG}}\nport: 3000\nhealthCheck: /health\n',
   '.dokkimi/definitions/smoke.yaml': [
     'name: smoke',
@@ -64,6 +64,13 @@ describe('dokkimi validate (F-310)', () => {
     const r = dokkimi(['validate', '.dokkimi/definitions/warn.yaml'], root)
     expect(r.stdout).toContain('No errors. 1 warning.')
     expect(r.stdout).toContain('unknown item property "colour"')
+    expect(r.code).toBe(0)
+  })
+
+  it('warns when the project pins a newer dokkimi (F-007)', () => {
+    const root = testdir({ ...valid, '.dokkimi/config.yaml': 'dokkimi: 99.0.0\nenv:\n  TAG: v1\n' })
+    const r = dokkimi(['validate'], root)
+    expect(r.stdout).toMatch(/\.dokkimi\/config\.yaml:1:1 {2}warn this project pins dokkimi 99\.0\.0, newer than the installed \d+\.\d+\.\d+/)
     expect(r.code).toBe(0)
   })
 

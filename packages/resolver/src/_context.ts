@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs'
+import { statSync } from 'node:fs'
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path'
 import { type Issue, type IssueCode, ruleOf } from './issues.js'
 import { locate, readSource, type ParseResult, type SourcePos } from './_source.js'
@@ -41,24 +41,24 @@ export function isFile(path: string): boolean {
  * relative path is tried from each ancestor folder up to the project root, nearest first: the
  * seed documents write `../shared/x.yaml` from `<project>/definitions/` (FEATURES.md decisions).
  */
-export function resolveRefPath(project: Project, ref: string, fromFile: string): { path: string; viaAncestor?: string } {
+export function resolveRefPath(project: Project, ref: string, fromFile: string): { path: string; viaAncestor?: string; tried: string[] } {
   const direct = resolve(dirname(fromFile), ref)
-  if (isFile(direct) || isAbsolute(ref)) return { path: direct }
+  const tried = [direct]
+  if (isFile(direct) || isAbsolute(ref)) return { path: direct, tried }
   let dir = dirname(dirname(fromFile))
   while (isInside(project.root, dir)) {
     const candidate = resolve(dir, ref)
+    if (isInside(project.root, candidate) && !tried.includes(candidate)) tried.push(candidate)
     if (isInside(project.root, candidate) && isFile(candidate)) {
       let suggested = relative(dirname(fromFile), candidate).split(sep).join('/')
       if (!suggested.startsWith('.')) suggested = `./${suggested}`
-      return { path: candidate, viaAncestor: suggested }
+      return { path: candidate, viaAncestor: suggested, tried }
     }
     if (dir === project.root) break
     dir = dirname(dir)
   }
-  return { path: direct }
+  return { path: direct, tried }
 }
-
-export { existsSync }
 
 /** Collects the issues of one definition, positioned in the files they concern. */
 export class IssueSink {

@@ -1,3 +1,4 @@
+import { relative, sep } from 'node:path'
 import { formatPath as fmt, type IssueSink, loadCached, type Project, resolveRefPath } from './_context.js'
 import { childPosition, positionOf, setChildPosition, setMeta, type SourcePos } from './_source.js'
 
@@ -231,13 +232,16 @@ function loadPlainFragment(scope: RefScope, ref: string, file: string, refPos: S
   scope.files.add(target.path)
   const parsed = loadCached(scope.project, target.path)
   if (!parsed.ok) {
-    if ('missing' in parsed && parsed.missing) scope.sink.add('REF_NOT_FOUND', refPos, {
+    if ('missing' in parsed && parsed.missing) {
+      const short = (f: string) => relative(scope.project.root, f).split(sep).join('/') || f
+      const tried = target.tried.length > 1 ? ` Also tried from the folders above: ${target.tried.slice(1).map(short).join(', ')}.` : ''
+      scope.sink.add('REF_NOT_FOUND', refPos, {
         path: where,
         value: ref,
         message: `$ref ${JSON.stringify(ref)} not found (resolved to ${target.path})`,
-        hint: 'Paths are relative to the file that contains the $ref.',
+        hint: `Paths are relative to the file that contains the $ref.${tried}`,
       })
-    else scope.sink.add('REF_UNPARSABLE', refPos, { path: where, value: ref, message: `$ref ${JSON.stringify(ref)} could not be parsed: ${parsed.message} (${target.path}:${parsed.line}:${parsed.column})` })
+    } else scope.sink.add('REF_UNPARSABLE', refPos, { path: where, value: ref, message: `$ref ${JSON.stringify(ref)} could not be parsed: ${parsed.message} (${target.path}:${parsed.line}:${parsed.column})` })
     return undefined
   }
   return { value: parsed.value, file: target.path }

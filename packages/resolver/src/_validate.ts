@@ -66,7 +66,6 @@ function report(issue: Flat, root: unknown, sink: IssueSink, fallback: SourcePos
         finalCode = 'LEGACY_BLOCK'
         hint = LEGACY_BLOCK_KEYS[key]
       } else if (code === 'STEP_UNKNOWN_KEY' && key === 'match') hint = 'match belongs inside an assertion block: `assertions: [{match: …}]`.'
-      else if (code === 'CONFIG_BLOCK_UNKNOWN_KEY' && issue.fullPath.length === 0) hint = 'config.yaml allows: dokkimi, env, images.'
       sink.addAt(finalCode, root, [...basePath, ...path], fallback, { key, value: valueAt(root, path), ...(hint ? { hint } : {}) })
     }
     return

@@ -27,6 +27,8 @@ export interface LoadOptions {
   cwd?: string
   /** Apply `.dokkimi/.dokignore` (CI runs only, F-009). @default false */
   ci?: boolean
+  /** The running Dokkimi version: a project pinning a newer one gets a warning (F-007). */
+  version?: string
 }
 
 export interface LoadResult {
@@ -58,7 +60,7 @@ export function loadDefinitions(target?: string, options: LoadOptions = {}): Loa
     result.errors.push(...sink.issues)
     return result
   }
-  const cfg = loadProjectConfig(project)
+  const cfg = loadProjectConfig(project, options.version)
   project.env = cfg.config.env
   result.config = cfg.config
   split(cfg.issues, result)

@@ -57,7 +57,7 @@ export const assertionSchema = obj(
     value: z.unknown().optional().describe('Expected value, or {from: "$.path"} to compare with another value (F-265).'),
     disabled: z.boolean().optional(),
   },
-  'ASSERTION_BLOCK_NOT_OBJECT',
+  'ASSERTION_NOT_OBJECT',
   'ASSERTION_UNKNOWN_KEY',
 ).superRefine((a, ctx) => {
   const sources = SOURCES.filter((s) => a[s] !== undefined)

@@ -46,7 +46,7 @@ export const projectConfigSchema = obj(
     images: z.record(z.string(), z.string()).optional().describe('Image reference rewrites, e.g. for a registry mirror.'),
   },
   'CONFIG_NOT_OBJECT',
-  'CONFIG_BLOCK_UNKNOWN_KEY',
+  'CONFIG_FILE_UNKNOWN_KEY',
 )
 
 export type DefinitionInput = z.input<typeof definitionSchema>

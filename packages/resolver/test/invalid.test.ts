@@ -65,7 +65,7 @@ const cases: Case[] = [
   { name: 'V-004 env that is a list', files: { '.dokkimi/config.yaml': 'dokkimi: 0.1.0\nenv:\n  - A=1\n', [D]: HEAD }, code: 'CONFIG_ENV_NOT_OBJECT', file: '.dokkimi/config.yaml', line: 2, column: 1, valid: ['t'] },
   { name: 'V-005 env key with a hyphen', files: { '.dokkimi/config.yaml': 'env:\n  GOOD: 1\n  BAD-KEY: 2\n', [D]: HEAD }, code: 'CONFIG_ENV_KEY_INVALID', file: '.dokkimi/config.yaml', line: 3, column: 3, valid: ['t'] },
   { name: 'V-006 env value that is a map', files: { '.dokkimi/config.yaml': 'env:\n  A: 1\n  B: {x: 1}\n', [D]: HEAD }, code: 'CONFIG_ENV_VALUE_INVALID', file: '.dokkimi/config.yaml', line: 3, column: 3, valid: ['t'] },
-  { name: 'F-006 unknown key in config.yaml (warning)', rule: 'V-027', files: { '.dokkimi/config.yaml': 'env: {A: 1}\nenviron: {B: 2}\n', [D]: HEAD }, code: 'CONFIG_BLOCK_UNKNOWN_KEY', severity: 'warning', file: '.dokkimi/config.yaml', line: 2, column: 1 },
+  { name: 'F-006 unknown key in config.yaml (warning)', files: { '.dokkimi/config.yaml': 'env: {A: 1}\nenviron: {B: 2}\n', [D]: HEAD }, code: 'CONFIG_FILE_UNKNOWN_KEY', severity: 'warning', file: '.dokkimi/config.yaml', line: 2, column: 1 },
   { name: 'V-007 no .dokkimi/ anywhere', files: { 'readme.txt': 'nothing here\n' }, code: 'PROJECT_NOT_FOUND', file: '', line: 0 },
   { name: 'V-008 target file that does not exist', files: { [D]: HEAD }, target: '.dokkimi/missing.yaml', code: 'TARGET_NOT_FOUND', file: '.dokkimi/missing.yaml', line: 0 },
   { name: 'V-008 target that is not a definition file', files: { [D]: HEAD, '.dokkimi/notes.txt': 'hello\n' }, target: '.dokkimi/notes.txt', code: 'TARGET_NOT_DEFINITION', file: '.dokkimi/notes.txt', line: 0 },
@@ -293,6 +293,7 @@ const cases: Case[] = [
   { name: 'V-116 self assertions on a parallel step (warning)', files: withSteps(`- action: {type: parallel, actions: [${GET}]}\n  assertions:\n    - assertions: [{path: $.response.status, operator: eq, value: 200}]\n`), code: 'PARALLEL_SELF_ASSERTIONS', severity: 'warning', line: 9, column: 13 },
   { name: 'V-117 step assertions that is a map', files: withSteps(`- action: ${GET}\n  assertions:\n    status: 200\n`), code: 'ASSERTIONS_NOT_ARRAY', line: 8, column: 9 },
   { name: 'V-117 assertion block that is a string', files: withBlocks('- status is 200\n'), code: 'ASSERTION_BLOCK_NOT_OBJECT', line: 9, column: 13 },
+  { name: 'V-174 assertion that is a string', files: withBlocks('- assertions: [status is 200]\n'), code: 'ASSERTION_NOT_OBJECT', line: 9, column: 26 },
   { name: 'F-125 stopOnFailure that is a string', files: withSteps(`- action: ${GET}\n  stopOnFailure: 'no'\n`), code: 'STOP_ON_FAILURE_INVALID', line: 8, column: 9 },
   { name: 'F-125 step name that is a number', files: withSteps(`- name: 42\n  action: ${GET}\n`), code: 'STEP_NAME_INVALID', line: 7, column: 9 },
   { name: 'F-122 negative test timeoutSeconds', files: withTests(`- name: t1\n  timeoutSeconds: -1\n  steps: [{action: ${GET}}]\n`), code: 'TEST_TIMEOUT_INVALID', line: 6, column: 5 },
@@ -565,14 +566,14 @@ describe('complete messages', () => {
     `)
   })
 
-  it('CONFIG_BLOCK_UNKNOWN_KEY in config.yaml names the keys config.yaml allows', () => {
-    expect(pinned({ '.dokkimi/config.yaml': 'environ: {B: 2}\n', [D]: HEAD }, 'CONFIG_BLOCK_UNKNOWN_KEY')).toMatchInlineSnapshot(`
+  it('CONFIG_FILE_UNKNOWN_KEY in config.yaml names the keys config.yaml allows', () => {
+    expect(pinned({ '.dokkimi/config.yaml': 'environ: {B: 2}\n', [D]: HEAD }, 'CONFIG_FILE_UNKNOWN_KEY')).toMatchInlineSnapshot(`
       {
         "at": ".dokkimi/config.yaml:1:1",
         "hint": "config.yaml allows: dokkimi, env, images.",
-        "message": "config: unknown property "environ"",
+        "message": "config.yaml: unknown property "environ"",
         "path": "environ",
-        "rule": "V-027",
+        "rule": "F-006",
       }
     `)
   })

@@ -4,6 +4,7 @@ import { formatIssue, type Issue, validate } from '@dokkimi/resolver'
 import { assertKnownFlags, EXIT } from '../_errors.js'
 import { resolveFlags } from '../_flags.js'
 import { terminal } from '../_terminal.js'
+import { version } from '../_version.js'
 
 const args = {
   target: { type: 'positional', required: false, description: 'A .dokkimi/ folder, a sub-folder, a definition file, or a name pattern (default: the nearest .dokkimi/)' },
@@ -17,7 +18,7 @@ export default defineCommand({
   run({ args: parsed, rawArgs }) {
     assertKnownFlags(rawArgs, args)
     const flags = resolveFlags(parsed)
-    const result = validate(parsed.target, { cwd: flags.cwd, ci: flags.ci })
+    const result = validate(parsed.target, { cwd: flags.cwd, ci: flags.ci, version })
     if (parsed.json) {
       const strip = (i: Issue) => ({ ...i, file: relative(flags.cwd, i.file) || i.file })
       terminal.out(
