@@ -145,7 +145,6 @@ export const RULES = {
   LEGACY_HTTP_REQUEST_INVALID: e('V-081', (v) => `HTTP_REQUEST item needs requestMethod, requestUrl and requestTarget, ${got(v)}`),
   LEGACY_DB_QUERY_INVALID: e('V-082', (v) => `DB_QUERY item needs queryTarget and queryText, ${got(v)}`),
   RESOURCE_INVALID: e('F-062', (v) => `resource hints must be non-negative numbers, ${got(v)}`),
-  BROKER_NOT_SUPPORTED: w('F-099', () => 'BROKER items are validated but not started by this version'),
 
   // Tests and steps (V-090..V-117)
   TESTS_LEGACY_OBJECT: e('L-08', () => 'tests: object format (v0.3.x) is no longer supported', 'Write tests as a list: `tests:\\n  - name: my test\\n    steps: [...]`.'),
