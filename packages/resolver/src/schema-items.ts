@@ -45,6 +45,16 @@ const healthCheck = z
 const port = z.number(c('PORT_INVALID')).int(c('PORT_INVALID')).min(1, c('PORT_INVALID')).max(65535, c('PORT_INVALID'))
 
 const base = { name: itemName, description }
+// Fields SERVICE and WORKER share: what runs in the container.
+const containerFields = {
+  env: envSchema.optional(),
+  command: stringList('COMMAND_INVALID'),
+  entrypoint: stringList('ENTRYPOINT_INVALID'),
+  mountFiles,
+  localDevPath: z.string().optional(),
+  mountPath: z.string().optional(),
+  ...resources,
+}
 
 export const serviceSchema = obj(
   {
@@ -55,13 +65,7 @@ export const serviceSchema = obj(
     port: port.describe('The port the service listens on.'),
     healthCheck,
     uiPath: z.string().optional(),
-    env: envSchema.optional(),
-    command: stringList('COMMAND_INVALID'),
-    entrypoint: stringList('ENTRYPOINT_INVALID'),
-    mountFiles,
-    localDevPath: z.string().optional(),
-    mountPath: z.string().optional(),
-    ...resources,
+    ...containerFields,
   },
   'ITEM_NOT_OBJECT',
   'ITEM_UNKNOWN_KEY',
@@ -73,13 +77,7 @@ export const workerSchema = obj(
     ...base,
     stage,
     image: z.string(c('WORKER_IMAGE_MISSING')).min(1, c('WORKER_IMAGE_MISSING')).optional(),
-    env: envSchema.optional(),
-    command: stringList('COMMAND_INVALID'),
-    entrypoint: stringList('ENTRYPOINT_INVALID'),
-    mountFiles,
-    localDevPath: z.string().optional(),
-    mountPath: z.string().optional(),
-    ...resources,
+    ...containerFields,
   },
   'ITEM_NOT_OBJECT',
   'ITEM_UNKNOWN_KEY',
