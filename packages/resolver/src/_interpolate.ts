@@ -41,7 +41,7 @@ export function interpolateDefinition(def: Obj, env: Record<string, string>, sin
     out.items = mapStrings(def.items, (s, path) => {
       if (!s.includes('{{')) return s
       const replaced = s.replace(ITEM_REF, (whole, key: string) => {
-        if (key in vars) return vars[key]!
+        if (Object.hasOwn(vars, key)) return vars[key]!
         if (!unresolvedItems.has(key)) {
           unresolvedItems.add(key)
           sink.addAt('ITEM_VARIABLE_UNRESOLVED', def, ['items', ...path], fallback, { message: `Unresolved variables in items: {{${key}}}` })
@@ -59,7 +59,7 @@ export function interpolateDefinition(def: Obj, env: Record<string, string>, sin
   out = mapStrings(out, (s, path) => {
     if (!s.includes('${{')) return s
     return s.replace(CONFIG_REF, (whole, key: string) => {
-      if (key in env) return env[key]!
+      if (Object.hasOwn(env, key)) return env[key]!
       if (!missing.has(key)) {
         missing.add(key)
         sink.addAt('CONFIG_REFERENCE_UNRESOLVED', out, path, fallback, { message: `Unresolved config references: \${{${key}}}` })

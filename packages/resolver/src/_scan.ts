@@ -97,7 +97,12 @@ export function planScan(target: string | undefined, cwd: string): ScanPlan {
     const ig = ignore().add(target)
     match = (f) => ig.ignores(rel(f)) || ig.ignores(basename(f))
   } else if (re) {
-    const rx = new RegExp(re[1]!, re[2])
+    let rx: RegExp
+    try {
+      rx = new RegExp(re[1]!, re[2])
+    } catch (error) {
+      return { root, files: [], ignorable: false, error: { code: 'TARGET_NOT_FOUND', file: root, message: `invalid pattern ${target}: ${(error as Error).message}`, hint: 'Patterns are globs ("auth/**"), /regular expressions/ or plain text.' } }
+    }
     match = (f) => rx.test(rel(f))
   } else {
     let rx: RegExp | undefined

@@ -64,7 +64,7 @@ function mapSteps(holder: Obj, key: string, seed: boolean, sink: IssueSink, fall
 
 function normaliseStep(step: Obj, seedDefinition: boolean, sink: IssueSink, fallback: SourcePos): Obj {
   const action = isObject(step.action) ? step.action : undefined
-  const seedType = typeof action?.type === 'string' ? SEED_ACTIONS[action.type] : undefined
+  const seedType = typeof action?.type === 'string' && Object.hasOwn(SEED_ACTIONS, action.type) ? SEED_ACTIONS[action.type] : undefined
   const blocks = Array.isArray(step.assertions) ? step.assertions : []
   const seed = seedDefinition || seedType !== undefined || blocks.some((b) => isObject(b) && 'target' in b)
   let out: Obj = step
@@ -161,7 +161,7 @@ function normaliseBlock(block: Obj, isDb: boolean, sink: IssueSink, fallback: So
 
 function normaliseEntry(a: Obj, inMatch: boolean, isDb: boolean, sink: IssueSink, fallback: SourcePos): Obj {
   const type = a.type as string
-  const root = SECTIONS[type]
+  const root = Object.hasOwn(SECTIONS, type) ? SECTIONS[type] : undefined
   const out: Obj = { ...a }
   delete out.type
   if (!root) {

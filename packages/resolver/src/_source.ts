@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { extname } from 'node:path'
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Document } from 'yaml'
 
@@ -111,8 +111,14 @@ export function parseSource(file: string, raw: string): ParseResult {
     const p = lineCounter.linePos(offset)
     return { file, line: p.line, column: p.col }
   }
-  const value = toPlain(doc, doc.contents, posAt, 0)
-  return { ok: true, value, text }
+  try {
+    const value = toPlain({ doc, posAt, aliases: 0, nodes: 0, resolving: new Set() }, doc.contents, 0)
+    return { ok: true, value, text }
+  } catch (error) {
+    if (!(error instanceof TooComplex)) throw error
+    const p = posAt(error.offset)
+    return { ok: false, message: `document too complex: ${error.message}`, line: p.line, column: p.column, text }
+  }
 }
 
 function firstLine(message: string): string {
@@ -156,11 +162,44 @@ function firstBadOffset(text: string): number {
 }
 
 const MAX_DEPTH = 200
+const MAX_FILE_BYTES = 16 * 1024 * 1024
+// Aliases are expanded into copies; these bounds stop "billion laughs" documents (a file whose
+// aliases expand exponentially) the way the yaml library's own toJS does.
+const MAX_ALIASES = 1000
+const MAX_NODES = 1_000_000
 
-function toPlain(doc: Document, node: Node | null | undefined, posAt: (o: number | undefined) => SourcePos, depth: number): unknown {
+class TooComplex extends Error {
+  constructor(
+    message: string,
+    readonly offset: number | undefined,
+  ) {
+    super(message)
+  }
+}
+
+interface Walk {
+  doc: Document
+  posAt: (o: number | undefined) => SourcePos
+  aliases: number
+  nodes: number
+  resolving: Set<Node>
+}
+
+function toPlain(w: Walk, node: Node | null | undefined, depth: number): unknown {
   if (node == null) return null
-  if (depth > MAX_DEPTH) return null
-  if (isAlias(node)) return toPlain(doc, node.resolve(doc) as Node | undefined, posAt, depth + 1)
+  if (depth > MAX_DEPTH) throw new TooComplex(`nesting deeper than ${MAX_DEPTH} levels`, node.range?.[0])
+  if (++w.nodes > MAX_NODES) throw new TooComplex(`aliases expand to more than ${MAX_NODES} values`, node.range?.[0])
+  if (isAlias(node)) {
+    const target = node.resolve(w.doc) as Node | undefined
+    if (++w.aliases > MAX_ALIASES) throw new TooComplex(`more than ${MAX_ALIASES} alias expansions`, node.range?.[0])
+    if (target && w.resolving.has(target)) throw new TooComplex(`alias *${node.source} refers to itself`, node.range?.[0])
+    if (target) w.resolving.add(target)
+    try {
+      return toPlain(w, target, depth + 1)
+    } finally {
+      if (target) w.resolving.delete(target)
+    }
+  }
   if (isScalar(node)) return node.value === undefined ? null : node.value
   if (isMap(node)) {
     const out: Record<string, unknown> = {}
@@ -168,20 +207,21 @@ function toPlain(doc: Document, node: Node | null | undefined, posAt: (o: number
     for (const pair of node.items) {
       const keyNode = pair.key as Node | null
       const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode)
-      out[key] = toPlain(doc, pair.value as Node | null, posAt, depth + 1)
-      children.set(key, posAt(keyNode?.range?.[0] ?? (pair.value as Node | null)?.range?.[0]))
+      // An own "__proto__" key stays data: it must not set the object's prototype.
+      Object.defineProperty(out, key, { value: toPlain(w, pair.value as Node | null, depth + 1), enumerable: true, writable: true, configurable: true })
+      children.set(key, w.posAt(keyNode?.range?.[0] ?? (pair.value as Node | null)?.range?.[0]))
     }
-    metas.set(out, { self: posAt(node.range?.[0]), children })
+    metas.set(out, { self: w.posAt(node.range?.[0]), children })
     return out
   }
   if (isSeq(node)) {
     const out: unknown[] = []
     const children = new Map<string | number, SourcePos>()
     node.items.forEach((item, i) => {
-      out.push(toPlain(doc, item as Node | null, posAt, depth + 1))
-      children.set(i, posAt((item as Node | null)?.range?.[0]))
+      out.push(toPlain(w, item as Node | null, depth + 1))
+      children.set(i, w.posAt((item as Node | null)?.range?.[0]))
     })
-    metas.set(out, { self: posAt(node.range?.[0]), children })
+    metas.set(out, { self: w.posAt(node.range?.[0]), children })
     return out
   }
   return null
@@ -191,6 +231,10 @@ function toPlain(doc: Document, node: Node | null | undefined, posAt: (o: number
 export function readSource(file: string): ParseResult | { ok: false; missing: true; message: string; line: 0; column: 0; text: '' } {
   let text: string
   try {
+    // Only regular files of a sane size: a FIFO would block and /dev/zero would exhaust memory.
+    const st = statSync(file)
+    if (!st.isFile()) return { ok: false, message: 'not a regular file', line: 0, column: 0, text: '' }
+    if (st.size > MAX_FILE_BYTES) return { ok: false, message: `file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`, line: 0, column: 0, text: '' }
     text = readFileSync(file, 'utf8')
   } catch (error) {
     return { ok: false, missing: true, message: (error as NodeJS.ErrnoException).code ?? String(error), line: 0, column: 0, text: '' }
