@@ -7,13 +7,13 @@ import type { SourcePos } from './_source.js'
 type Path = (string | number)[]
 type ZIssue = z.core.$ZodIssue
 
-const isCode = (s: unknown): s is IssueCode => typeof s === 'string' && s in RULES
+const isCode = (s: unknown): s is IssueCode => typeof s === 'string' && Object.hasOwn(RULES, s)
 
 /** Runs a zod schema and reports every issue under its rule code, at the user's line. */
-export function validateWith(schema: z.ZodType, value: unknown, sink: IssueSink, fallback: SourcePos, basePath: Path = []): void {
+export function validateWith(schema: z.ZodType, value: unknown, sink: IssueSink, fallback: SourcePos): void {
   const result = schema.safeParse(value)
   if (result.success) return
-  for (const issue of flatten(result.error.issues, [])) report(issue, value, sink, fallback, basePath)
+  for (const issue of flatten(result.error.issues, [])) report(issue, value, sink, fallback)
 }
 
 type Flat = ZIssue & { fullPath: Path }
@@ -51,7 +51,7 @@ function valueAt(root: unknown, path: Path): unknown {
   return cur
 }
 
-function report(issue: Flat, root: unknown, sink: IssueSink, fallback: SourcePos, basePath: Path): void {
+function report(issue: Flat, root: unknown, sink: IssueSink, fallback: SourcePos): void {
   const params = (issue as { params?: { code?: IssueCode; message?: string; hint?: string; key?: string } }).params
   if (issue.code === 'unrecognized_keys') {
     const code = isCode(issue.message) ? issue.message : 'DEFINITION_UNKNOWN_KEY'
@@ -66,7 +66,7 @@ function report(issue: Flat, root: unknown, sink: IssueSink, fallback: SourcePos
         finalCode = 'LEGACY_BLOCK'
         hint = LEGACY_BLOCK_KEYS[key]
       } else if (code === 'STEP_UNKNOWN_KEY' && key === 'match') hint = 'match belongs inside an assertion block: `assertions: [{match: …}]`.'
-      sink.addAt(finalCode, root, [...basePath, ...path], fallback, { key, value: valueAt(root, path), ...(hint ? { hint } : {}) })
+      sink.addAt(finalCode, root, path, fallback, { key, value: valueAt(root, path), ...(hint ? { hint } : {}) })
     }
     return
   }
@@ -74,7 +74,7 @@ function report(issue: Flat, root: unknown, sink: IssueSink, fallback: SourcePos
   const value = valueAt(root, issue.fullPath)
   const key = params?.key ?? String(issue.fullPath.at(-1) ?? '')
   const message = params?.message ?? (code === 'SCHEMA' ? `${issue.message.replace(/^Invalid input: /, '')}` : undefined)
-  sink.addAt(code, root, [...basePath, ...issue.fullPath], fallback, {
+  sink.addAt(code, root, issue.fullPath, fallback, {
     value,
     key,
     ...(message ? { message } : {}),
