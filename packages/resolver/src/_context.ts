@@ -12,6 +12,15 @@ export interface Project {
   env: Record<string, string>
   /** Parsed files by absolute path, so a fragment used by many definitions is read once. */
   cache: Map<string, ReturnType<typeof readSource>>
+  /** `isFile` answers by absolute path: `$ref`s, their ancestor fallbacks and init files repeat. */
+  stats: Map<string, boolean>
+  /** `resolveRefPath` answers by folder and `$ref` string. */
+  refs: Map<string, RefPath>
+}
+
+/** Creates the cache-holding context for one resolution of `root`. */
+export function createProject(root: string, env: Record<string, string> = {}): Project {
+  return { root, projectRoot: dirname(root), env, cache: new Map(), stats: new Map(), refs: new Map() }
 }
 
 export function loadCached(project: Project, file: string): ParseResult | ({ ok: false; missing: true } & Omit<ParseResult & { ok: false }, 'ok'>) {
@@ -36,20 +45,46 @@ export function isFile(path: string): boolean {
   }
 }
 
+/** `isFile`, remembered for the rest of the project's resolution. */
+export function isProjectFile(project: Project, path: string): boolean {
+  let hit = project.stats.get(path)
+  if (hit === undefined) {
+    hit = isFile(path)
+    project.stats.set(path, hit)
+  }
+  return hit
+}
+
+export interface RefPath {
+  path: string
+  viaAncestor?: string
+  tried: string[]
+}
+
 /**
  * Resolves a `$ref` path relative to the file containing it (F-044). When that misses, the same
  * relative path is tried from each ancestor folder up to the project root, nearest first: the
  * seed documents write `../shared/x.yaml` from `<project>/definitions/` (FEATURES.md decisions).
  */
-export function resolveRefPath(project: Project, ref: string, fromFile: string): { path: string; viaAncestor?: string; tried: string[] } {
+export function resolveRefPath(project: Project, ref: string, fromFile: string): RefPath {
+  const key = `${dirname(fromFile)}\0${ref}`
+  let hit = project.refs.get(key)
+  if (!hit) {
+    hit = findRefPath(project, ref, fromFile)
+    project.refs.set(key, hit)
+  }
+  return hit
+}
+
+function findRefPath(project: Project, ref: string, fromFile: string): RefPath {
   const direct = resolve(dirname(fromFile), ref)
   const tried = [direct]
-  if (isFile(direct) || isAbsolute(ref)) return { path: direct, tried }
+  if (isProjectFile(project, direct) || isAbsolute(ref)) return { path: direct, tried }
   let dir = dirname(dirname(fromFile))
   while (isInside(project.root, dir)) {
     const candidate = resolve(dir, ref)
     if (isInside(project.root, candidate) && !tried.includes(candidate)) tried.push(candidate)
-    if (isInside(project.root, candidate) && isFile(candidate)) {
+    if (isInside(project.root, candidate) && isProjectFile(project, candidate)) {
       let suggested = relative(dirname(fromFile), candidate).split(sep).join('/')
       if (!suggested.startsWith('.')) suggested = `./${suggested}`
       return { path: candidate, viaAncestor: suggested, tried }

@@ -9,21 +9,49 @@ const ANY_ITEM_REF = /(?<!\$)\{\{([^{}]*)\}\}/g
 // F-025: runtime references are {{name}}, {{name.field}}, {{name[0].field}}.
 const RUNTIME_REF = /^[\w-]+(\.[\w-]+|\[\d+\])*$/
 
-/** Deep-copies `value`, rewriting every string with `fn`; positions are kept. */
+/**
+ * Rewrites every string in `value` with `fn`, copy-on-write: only the arrays and objects on the
+ * way to a changed string are copied (with their positions); the rest is shared. `fn` gets the
+ * path as a scratch array it must not keep.
+ */
 function mapStrings(value: unknown, fn: (s: string, path: (string | number)[]) => string, path: (string | number)[] = []): unknown {
   if (typeof value === 'string') return fn(value, path)
-  if (Array.isArray(value)) {
-    const out = value.map((v, i) => mapStrings(v, fn, [...path, i]))
-    carryPositions(out, value)
-    return out
-  }
-  if (isObject(value)) {
-    const out: Obj = {}
-    for (const [k, v] of Object.entries(value)) out[k] = mapStrings(v, fn, [...path, k])
-    carryPositions(out, value)
-    return out
-  }
+  if (Array.isArray(value)) return mapArray(value, fn, path)
+  if (isObject(value)) return mapObject(value, fn, path)
   return value
+}
+
+function mapArray(value: unknown[], fn: (s: string, path: (string | number)[]) => string, path: (string | number)[]): unknown[] {
+  let out: unknown[] | undefined
+  for (let i = 0; i < value.length; i++) {
+    path.push(i)
+    const v = mapStrings(value[i], fn, path)
+    path.pop()
+    if (v !== value[i]) (out ??= value.slice())[i] = v
+  }
+  if (!out) return value
+  carryPositions(out, value)
+  return out
+}
+
+function mapObject(value: Obj, fn: (s: string, path: (string | number)[]) => string, path: (string | number)[]): Obj {
+  let out: Obj | undefined
+  for (const k of Object.keys(value)) {
+    path.push(k)
+    const v = mapStrings(value[k], fn, path)
+    path.pop()
+    if (v !== value[k]) (out ??= copyOwn(value))[k] = v
+  }
+  if (!out) return value
+  carryPositions(out, value)
+  return out
+}
+
+/** A plain copy of the enumerable own keys, the way the deep copy built it. */
+function copyOwn(value: Obj): Obj {
+  const out: Obj = {}
+  for (const [k, v] of Object.entries(value)) out[k] = v
+  return out
 }
 
 /**

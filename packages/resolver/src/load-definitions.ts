@@ -1,5 +1,5 @@
 import { dirname, relative, resolve } from 'node:path'
-import { formatPath, IssueSink, isFile, isInside, loadCached, type Project } from './_context.js'
+import { createProject, formatPath, IssueSink, isInside, isProjectFile, loadCached, type Project } from './_context.js'
 import { loadProjectConfig, type ProjectConfig } from './_config.js'
 import { checkRuntimeReferences, interpolateDefinition } from './_interpolate.js'
 import { isObject, resolveActionRef, resolveObjectRef, resolveUiStepRefs, resolveVariablesRef } from './_refs.js'
@@ -52,7 +52,7 @@ export interface LoadResult {
 export function loadDefinitions(target?: string, options: LoadOptions = {}): LoadResult {
   const cwd = options.cwd ?? process.cwd()
   const plan = planScan(target, cwd)
-  const project: Project = { root: plan.root, projectRoot: dirname(plan.root), env: {}, cache: new Map() }
+  const project = createProject(plan.root)
   const result: LoadResult = { root: plan.root, definitions: [], files: [], config: { env: {}, images: {} }, errors: [], warnings: [], dependencies: [] }
   if (plan.error) {
     const sink = new IssueSink()
@@ -294,7 +294,7 @@ function finaliseItem(project: Project, raw: Obj, origin: string, i: number, def
       const abs = resolve(base, m.source as string)
       const path = ['items', i, 'mountFiles', j, 'source']
       if (!isInside(project.projectRoot, abs)) sink.addAt('MOUNT_FILE_OUTSIDE_PROJECT', def, path, fallback, { value: m.source })
-      else if (!isFile(abs)) sink.addAt('MOUNT_FILE_NOT_FOUND', def, path, fallback, { message: `mount file not found: ${JSON.stringify(m.source)} (resolved to ${abs})` })
+      else if (!isProjectFile(project, abs)) sink.addAt('MOUNT_FILE_NOT_FOUND', def, path, fallback, { message: `mount file not found: ${JSON.stringify(m.source)} (resolved to ${abs})` })
       else files.add(abs)
       return { ...m, absoluteSource: abs }
     })
@@ -307,7 +307,7 @@ function finaliseItem(project: Project, raw: Obj, origin: string, i: number, def
     const addInit = (p: string, path: (string | number)[]) => {
       const abs = resolve(base, p)
       if (!isInside(project.root, abs)) sink.addAt('INIT_FILE_OUTSIDE_PROJECT', def, path, fallback, { value: p, hint: `Init files must live inside ${project.root}.` })
-      else if (!isFile(abs)) sink.addAt('INIT_FILE_NOT_FOUND', def, path, fallback, { message: `init file not found: ${JSON.stringify(p)} (resolved to ${abs})`, hint: `Init file paths are relative to ${origin}.` })
+      else if (!isProjectFile(project, abs)) sink.addAt('INIT_FILE_NOT_FOUND', def, path, fallback, { message: `init file not found: ${JSON.stringify(p)} (resolved to ${abs})`, hint: `Init file paths are relative to ${origin}.` })
       else files.add(abs)
       initFiles.push({ path: p, absolutePath: abs })
     }

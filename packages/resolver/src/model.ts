@@ -58,7 +58,10 @@ export interface DefinitionConfig {
   externalTraffic: 'block' | 'passthrough'
 }
 
-/** A runnable definition, resolved, validated and normalised: the one model both formats produce. */
+/**
+ * A runnable definition, resolved, validated and normalised: the one model both formats produce.
+ * Treat it as read-only: values from a shared fragment may be the same objects in every definition using it.
+ */
 export interface Definition {
   name: string
   description?: string
