@@ -48,7 +48,7 @@ export function normaliseSeed(def: Obj, sink: IssueSink, fallback: SourcePos): O
 
 function normaliseTest(test: Obj, seed: boolean, sink: IssueSink, fallback: SourcePos): Obj {
   const out = mapSteps(test, 'steps', seed, sink, fallback)
-  for (const loop of ['forEach', 'for', 'repeat']) if (isObject(out[loop])) replace(out, loop, mapSteps(out[loop] as Obj, 'steps', seed, sink, fallback))
+  for (const loop of ['forEach', 'for', 'repeat']) if (isObject(out[loop])) out[loop] = mapSteps(out[loop] as Obj, 'steps', seed, sink, fallback)
   return out
 }
 
@@ -183,8 +183,4 @@ function replaceIn(obj: Obj, key: string, value: unknown): Obj {
   const out = { ...obj, [key]: value }
   carryPositions(out, obj)
   return out
-}
-
-function replace(obj: Obj, key: string, value: unknown): void {
-  obj[key] = value
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { checkPath } from './_paths.js'
-import { c, IDENTIFIER, nonEmpty, obj, report } from './_zod.js'
+import { c, IDENTIFIER, obj, report } from './_zod.js'
 import { isRegex } from './schema-items.js'
 
 /** The 18 assertion operators (F-267..F-278). */
@@ -160,5 +160,3 @@ export const extractSchema = z.record(z.string(), extractRule, c('EXTRACT_INVALI
 
 export const untilSchema = z.array(assertionSchema, c('LOOP_REPEAT_INVALID'))
 
-export const validatePattern = (p: string) => isRegex(p)
-export const nonEmptyString = nonEmpty

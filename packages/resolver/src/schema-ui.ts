@@ -119,4 +119,3 @@ export const uiSubStepSchema = obj({ ...uiSubStepShape, ...groupKeys }, 'UI_SUBS
   if (kinds.length > 1) report(ctx, 'UI_SUBSTEP_KIND_MULTIPLE', [kinds[1]!], { message: `UI sub-step has more than one kind (${kinds.join(', ')})` })
 })
 
-export const uiVariableName = IDENTIFIER
