@@ -1,5 +1,4 @@
-// The engine (environments, steps, assertions) arrives with issue #3; today core re-exports the
-// resolver, which is the model every runtime and front end consumes.
+// @dokkimi/core: load definitions, start isolated environments, run steps, assert on captured traffic.
 export {
   formatIssue,
   formatIssues,
@@ -29,4 +28,38 @@ export type {
   Test,
   ValidateResult,
 } from '@dokkimi/resolver'
+export type { TrafficRecord, TrafficOutcome, MockRule } from '@dokkimi/interceptor'
 export { DokkimiError, isDokkimiError, type DokkimiErrorCode } from './errors.js'
+export { createLogger, type Logger, type LogLevel } from './logger.js'
+export {
+  defineRuntime,
+  type BootEvent,
+  type ConsoleLine,
+  type EnvironmentPlan,
+  type PlannedDatabase,
+  type PlannedFile,
+  type PlannedItem,
+  type PlannedService,
+  type PlannedWorker,
+  type ReadyCheck,
+  type Runtime,
+  type RuntimeEnvironment,
+  type RuntimeFactory,
+  type RuntimeFlags,
+  type StartOptions,
+  type SweepResult,
+} from './runtime/runtime.js'
+export { createCertificateAuthority, type CertificateAuthority } from './environment/certificate-authority.js'
+export { createRunId, planEnvironment } from './environment/plan-environment.js'
+export { createEnvironment, StartedEnvironment, type CreateEnvironmentOptions, type StoppedEnvironment } from './environment/create-environment.js'
+export { TrafficLedger, DEFAULT_QUIET_MS, DEFAULT_SETTLE_DEADLINE_MS, type SettleOptions } from './environment/traffic-ledger.js'
+export { runSteps, type DatabaseClient, type DbResponse, type RunStepsOptions, type RunStepsResult, type StepEnvironment, type StepEvent } from './steps/run-steps.js'
+export { runDefinition, type RunDefinitionOptions, type RunEvent } from './steps/run-definition.js'
+export type { DefinitionResult, ErrorInfo, Status, StepResult, TestResult } from './steps/results.js'
+export { assert } from './assert/assert.js'
+export { evaluateAssertion } from './assert/evaluate-assertion.js'
+export { runExtract } from './assert/extract.js'
+export { resolvePath } from './assert/resolve-path.js'
+export { applyOperator } from './assert/apply-operator.js'
+export type { AssertContext, AssertionResult, BlockResult, ClosestCall, ConsoleLogEntry, RootContext, TrafficEntry } from './assert/types.js'
+export { interpolateString, interpolateValue, lookupVariable, renderValue } from './variables/interpolate.js'

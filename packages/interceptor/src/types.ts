@@ -70,6 +70,9 @@ export interface InterceptorConfig {
   captureLimitBytes?: number
 }
 
+/** PUT /config body: the parts given replace the current ones; new upstream ports start listening. */
+export type InterceptorConfigUpdate = Partial<Pick<InterceptorConfig, 'topology' | 'upstreams' | 'mocks' | 'externalTraffic'>>
+
 /** Body as recorded: JSON and form bodies parsed, other text kept, binary as base64. */
 export interface RecordedBody {
   /** Parsed JSON, parsed form (object), text, or undefined when empty. */
@@ -118,6 +121,8 @@ export interface TrafficRecord {
   /** MOCK rule name when outcome is `mocked`; for `unmocked`, the closest mock's name if any. */
   mock?: string
   error?: string
+  /** Set when the interceptor's record memory cap evicted this record's bodies (oldest records first). */
+  bodiesDropped?: true
   /** Interceptor clock, epoch ms, when the request head arrived. */
   startedAt: number
   /** ms from request head to the end of the response (or the error). */
