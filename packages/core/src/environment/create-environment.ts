@@ -6,7 +6,8 @@ import { DokkimiError, isDokkimiError } from '../errors.js'
 import { createLogger, type Logger } from '../logger.js'
 import type { BootEvent, EnvironmentPlan, Runtime, RuntimeEnvironment, RuntimeFactory } from '../runtime/runtime.js'
 import type { HttpTarget } from '../steps/_http.js'
-import type { DatabaseClient, StepEnvironment } from '../steps/run-steps.js'
+import type { DatabaseClient } from '../db/open-database.js'
+import type { StepEnvironment } from '../steps/run-steps.js'
 import { createCertificateAuthority, type CertificateAuthority } from './certificate-authority.js'
 import { createRunId, planEnvironment } from './plan-environment.js'
 import { TrafficLedger, type SettleOptions } from './traffic-ledger.js'
@@ -22,14 +23,14 @@ export interface CreateEnvironmentOptions {
    * Opens a client for a DATABASE item. Defaults to the built-in drivers (pg, mysql2, ioredis,
    * mongodb), loaded on first use.
    */
-  openDatabase?: (item: Extract<Definition['items'][number], { type: 'DATABASE' }>, endpoint: { host: string; port: number }) => Promise<DatabaseClient & { close(): Promise<void> }>
+  openDatabase?: (item: Extract<Definition['items'][number], { type: 'DATABASE' }>, endpoint: { host: string; port: number }) => Promise<DatabaseClient>
 }
 
 /** A running environment: the interceptor's ledger, the HTTP dispatcher, database clients. */
 export class StartedEnvironment implements StepEnvironment, AsyncDisposable {
   readonly http: HttpTarget
   private stepId = 0
-  private readonly clients = new Map<string, Promise<DatabaseClient & { close(): Promise<void> }>>()
+  private readonly clients = new Map<string, Promise<DatabaseClient>>()
   private stopping: Promise<StoppedEnvironment> | undefined
 
   constructor(

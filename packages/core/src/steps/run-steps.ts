@@ -6,6 +6,7 @@ import type { Action, Step } from '@dokkimi/resolver'
 import { assert } from '../assert/assert.js'
 import { runExtract } from '../assert/extract.js'
 import type { AssertionResult, BlockResult, RootContext } from '../assert/types.js'
+import type { DatabaseClient } from '../db/open-database.js'
 import type { SettleOptions, TrafficLedger } from '../environment/traffic-ledger.js'
 import { DokkimiError, isDokkimiError } from '../errors.js'
 import { interpolateString, interpolateValue } from '../variables/interpolate.js'
@@ -13,18 +14,6 @@ import { runHttp, type HttpAction, type HttpTarget } from './_http.js'
 import { loopOf, runLoop } from './_loops.js'
 import { EMPTY_SELF, type SelfDocument } from './_self.js'
 import type { ErrorInfo, StepResult } from './results.js'
-
-/** The F-144 result document of a database query. */
-export interface DbResponse {
-  success: boolean
-  data: unknown[]
-  rowsAffected: number
-  error: string | null
-}
-
-export interface DatabaseClient {
-  query(query: string, params: Record<string, unknown> | undefined, options: { timeoutMs: number }): Promise<DbResponse>
-}
 
 /** What the step runner needs from an environment; `StartedEnvironment` provides it. */
 export interface StepEnvironment {

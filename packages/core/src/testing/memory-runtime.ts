@@ -124,7 +124,7 @@ async function startMemoryEnvironment(plan: EnvironmentPlan, options: MemoryRunt
           const stopWorker = factory(ctx)
           if (stopWorker) stops.push(stopWorker)
         } else throw unsupported(item, 'the memory runtime cannot run databases; use the Docker runtime')
-        interceptor.updateConfig({ topology: [...topology], upstreams: [...upstreams] })
+        await interceptor.updateConfig({ topology: [...topology], upstreams: [...upstreams] })
         onProgress?.({ type: 'item', item: item.name, status: 'ready' })
       }
     }
