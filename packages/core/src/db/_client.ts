@@ -23,9 +23,6 @@ export interface EngineDriver<C> {
   guardGraceMs: number
 }
 
-// TODO(lead): add 'STEP_DATABASE_FAILED' to DokkimiErrorCode in errors.ts, then drop this cast.
-export const STEP_DATABASE_FAILED = 'STEP_DATABASE_FAILED' as DokkimiErrorCode
-
 /** Delays between connection attempts: 3 attempts, 500 ms doubling (F-138, F-145). */
 export const CONNECT_RETRY_DELAYS_MS = [500, 1000]
 
@@ -55,7 +52,7 @@ export async function createClient<C>(driver: EngineDriver<C>, options: { retryD
   let tail: Promise<unknown> = Promise.resolve()
 
   const fail = (code: DokkimiErrorCode, message: string, cause?: unknown) =>
-    new DokkimiError(code, message, { cause, details: { engine: driver.engine, database: driver.label } })
+    new DokkimiError(code, message, { cause, details: { engine: driver.engine, target: driver.label } })
 
   const drop = (c: C) => {
     if (conn === c) conn = undefined
@@ -71,12 +68,12 @@ export async function createClient<C>(driver: EngineDriver<C>, options: { retryD
         return c
       } catch (error) {
         const kind = driver.classify(error)
-        if (kind === 'auth') throw fail(STEP_DATABASE_FAILED, `authentication to ${driver.label} failed: ${errorMessage(error)}`, error)
+        if (kind === 'auth') throw fail('STEP_DATABASE_FAILED', `authentication to ${driver.label} failed: ${errorMessage(error)}`, error)
         const retry = kind === 'transient' || kind === 'lost' || kind === 'timeout'
         const delay = delays[attempt - 1]
         if (!retry || delay === undefined) {
           const tries = attempt === 1 ? '' : ` (${attempt} attempts)`
-          throw fail(STEP_DATABASE_FAILED, `cannot connect to ${driver.label}: ${errorMessage(error)}${tries}`, error)
+          throw fail('STEP_DATABASE_FAILED', `cannot connect to ${driver.label}: ${errorMessage(error)}${tries}`, error)
         }
         await sleep(delay)
       }
@@ -91,7 +88,7 @@ export async function createClient<C>(driver: EngineDriver<C>, options: { retryD
   }
 
   const runQuery = async (query: string, params: Record<string, unknown> | undefined, timeoutMs: number): Promise<DbResponse> => {
-    if (closed) throw fail(STEP_DATABASE_FAILED, `the connection to ${driver.label} is closed`)
+    if (closed) throw fail('STEP_DATABASE_FAILED', `the connection to ${driver.label} is closed`)
     const c = conn ?? (conn = await connect())
     let timer: NodeJS.Timeout | undefined
     const guard = new Promise<typeof TIMED_OUT>((resolve) => {
@@ -107,7 +104,7 @@ export async function createClient<C>(driver: EngineDriver<C>, options: { retryD
       const kind = driver.classify(error)
       if (kind === 'statement') return { success: false, data: [], rowsAffected: 0, error: errorMessage(error) }
       drop(c)
-      if (kind !== 'timeout') throw fail(STEP_DATABASE_FAILED, `the connection to ${driver.label} failed during the query: ${errorMessage(error)}`, error)
+      if (kind !== 'timeout') throw fail('STEP_DATABASE_FAILED', `the connection to ${driver.label} failed during the query: ${errorMessage(error)}`, error)
     } finally {
       clearTimeout(timer)
     }
