@@ -3,8 +3,13 @@ export class UsageError extends Error {
   override name = 'UsageError'
 }
 
+/** The environment could not be provided (runtime missing or unavailable, engine down): exit code 3. */
+export class EnvironmentError extends Error {
+  override name = 'EnvironmentError'
+}
+
 /** Exit codes of every command, mapped in exactly one place (`run-main.ts`). */
-export const EXIT = { ok: 0, failed: 1, usage: 2, environment: 3 } as const
+export const EXIT = { ok: 0, failed: 1, usage: 2, environment: 3, interrupted: 130 } as const
 
 /** Throws a UsageError for `--flags` the command does not define (citty accepts anything). */
 export function assertKnownFlags(rawArgs: readonly string[], args: Record<string, { type?: string; alias?: string | string[] }>): void {

@@ -1,5 +1,5 @@
 import { type CommandDef, renderUsage, runCommand } from 'citty'
-import { EXIT, UsageError } from './_errors.js'
+import { EnvironmentError, EXIT, UsageError } from './_errors.js'
 import { terminal } from './_terminal.js'
 
 /** Runs a command and maps its outcome to an exit code: the only place that does (F-300). */
@@ -30,6 +30,11 @@ export async function runMain(cmd: CommandDef, rawArgs: string[] = process.argv.
       terminal.err(`dokkimi: ${(error as Error).message}`)
       terminal.err('Run `dokkimi --help` for usage.')
       return EXIT.usage
+    }
+    if (error instanceof EnvironmentError) {
+      terminal.err(`dokkimi: ${error.message}`)
+      if (process.env.DEBUG?.includes('dokkimi') && error.cause) terminal.err(String((error.cause as Error)?.stack ?? error.cause))
+      return EXIT.environment
     }
     terminal.err(`dokkimi: unexpected error: ${(error as Error)?.message ?? String(error)}`)
     if (process.env.DEBUG?.includes('dokkimi')) terminal.err(String((error as Error)?.stack))

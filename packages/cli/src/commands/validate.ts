@@ -1,8 +1,9 @@
 import { relative } from 'node:path'
 import { defineCommand } from 'citty'
-import { formatIssue, type Issue, validate } from '@dokkimi/resolver'
+import { type Issue, validate } from '@dokkimi/resolver'
 import { assertKnownFlags, EXIT } from '../_errors.js'
 import { resolveFlags } from '../_flags.js'
+import { formatIssueReport } from '../_issues.js'
 import { terminal } from '../_terminal.js'
 import { version } from '../_version.js'
 
@@ -39,17 +40,7 @@ export default defineCommand({
       )
       return result.valid ? EXIT.ok : EXIT.failed
     }
-    const byFile = new Map<string, Issue[]>()
-    for (const issue of [...result.errors, ...result.warnings]) byFile.set(issue.file, [...(byFile.get(issue.file) ?? []), issue])
-    for (const issues of byFile.values()) {
-      issues.sort((a, b) => a.line - b.line || (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1))
-      for (const issue of issues) terminal.out(`${formatIssue(issue, { cwd: flags.cwd, color: terminal.color })}\n`)
-    }
-    const withErrors = new Set(result.errors.map((e) => e.file)).size
-    terminal.out(`Resolved ${result.definitionCount} definition(s), ${withErrors} file(s) with errors`)
-    const e = result.errors.length
-    const w = result.warnings.length
-    terminal.out(e === 0 && w === 0 ? 'All files valid.' : e === 0 ? `No errors. ${w} warning${w === 1 ? '' : 's'}.` : `${e} error${e === 1 ? '' : 's'}, ${w} warning${w === 1 ? '' : 's'}.`)
+    for (const line of formatIssueReport(result, { cwd: flags.cwd, color: terminal.color })) terminal.out(line)
     return result.valid ? EXIT.ok : EXIT.failed
   },
 })

@@ -140,7 +140,7 @@ async function runOnce(env: StepEnvironment, step: Step, index: number, vars: Re
   const inWindow = (s: number) => s >= windowStart && s <= id
 
   const base = { index, id, action: action?.type, startedAt: started }
-  let name = (step.name ?? describeAction(action)) + suffix
+  let name = (step.name ?? interpolateString(describeAction(action), vars, { onMissing: 'keep' })) + suffix
   let self: SelfDocument = EMPTY_SELF
   let error: ErrorInfo | undefined
   try {

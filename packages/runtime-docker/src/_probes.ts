@@ -1,0 +1,77 @@
+// Readiness probes (ReadyCheck): an HTTP GET answered 2xx/3xx, a TCP connect, or an authenticated
+// query through core's database clients. Each returns what it saw, for failure messages.
+import http from 'node:http'
+import net from 'node:net'
+import { openDatabase, type DatabaseItem, type PlannedDatabase } from '@dokkimi/core'
+
+export type ProbeResult =
+  | { ok: true }
+  /** `seen` describes the last observation: `answered 500: <body>` or `ECONNREFUSED`. */
+  | { ok: false; seen: string; status?: number; body?: string }
+
+const BODY_LIMIT = 200
+
+export function probeHttp(host: string, port: number, path: string, timeoutMs: number): Promise<ProbeResult> {
+  return new Promise((resolve) => {
+    const req = http.get({ host, port, path, agent: false, timeout: timeoutMs, headers: { 'user-agent': 'dokkimi-health' } }, (res) => {
+      const status = res.statusCode ?? 0
+      if (status >= 200 && status < 400) {
+        res.resume()
+        return resolve({ ok: true })
+      }
+      let body = ''
+      res.setEncoding('utf8')
+      res.on('data', (chunk: string) => {
+        if (body.length < BODY_LIMIT * 2) body += chunk
+      })
+      const done = () => {
+        const text = body.length > BODY_LIMIT ? `${body.slice(0, BODY_LIMIT)}…` : body
+        resolve({ ok: false, seen: `answered ${status}${text ? `: ${text.replace(/\s+/g, ' ').trim()}` : ''}`, status, body: text })
+      }
+      res.on('end', done)
+      res.on('error', done)
+    })
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)))
+    req.on('error', (error: NodeJS.ErrnoException) => resolve({ ok: false, seen: error.code ?? error.message }))
+  })
+}
+
+export function probeTcp(host: string, port: number, timeoutMs: number): Promise<ProbeResult> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port, timeout: timeoutMs })
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve({ ok: true })
+    })
+    socket.once('timeout', () => socket.destroy(new Error(`no connection within ${timeoutMs} ms`)))
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve({ ok: false, seen: error.code ?? error.message }))
+  })
+}
+
+const READY_QUERY: Record<PlannedDatabase['engine'], string> = {
+  postgres: 'SELECT 1',
+  mysql: 'SELECT 1',
+  redis: 'PING',
+  mongodb: '{"operation": "find", "collection": "dokkimi_ready"}',
+}
+
+/**
+ * Connect on the container's own address first (cheap, and engines only listen once their init
+ * files ran), then an authenticated query through the endpoint the runner will use.
+ */
+export async function probeDatabase(item: PlannedDatabase, containerIp: string, endpoint: { host: string; port: number }, timeoutMs: number): Promise<ProbeResult> {
+  const tcp = await probeTcp(containerIp, item.port, timeoutMs)
+  if (!tcp.ok) return tcp
+  // Core's clients read the engine, name and credentials of the DATABASE item.
+  const asItem = { type: 'DATABASE', name: item.name, database: item.engine, image: item.image, port: item.port, stage: item.stage, initFiles: [], credentials: item.credentials } as unknown as DatabaseItem
+  let client: Awaited<ReturnType<typeof openDatabase>> | undefined
+  try {
+    client = await openDatabase(asItem, endpoint)
+    const result = await client.query(READY_QUERY[item.engine], undefined, { timeoutMs })
+    return result.success ? { ok: true } : { ok: false, seen: `query failed: ${result.error ?? 'unknown error'}` }
+  } catch (error) {
+    return { ok: false, seen: error instanceof Error ? error.message : String(error) }
+  } finally {
+    await client?.close().catch(() => {})
+  }
+}
