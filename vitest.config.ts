@@ -4,7 +4,7 @@ export default defineConfig({
   resolve: { conditions: ['@dokkimi/source'] },
   ssr: { resolve: { conditions: ['@dokkimi/source'] } },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'test/*/src/**/*.test.ts', 'bench/**/*.test.ts'],
+    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'test/*/src/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'bench/**/*.test.ts'],
     restoreMocks: true,
     mockReset: true,
     unstubEnvs: true,

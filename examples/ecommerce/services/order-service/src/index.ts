@@ -4,7 +4,8 @@
 // stock decremented in the same transaction, then shipping-service is asked for a label.
 //
 // Fault injection for Dokkimi's own tests: DOKKIMI_EXAMPLE_BUG=wrong-total computes order totals
-// from whole dollars (2498 becomes 2300), a plausible rounding bug the definitions must catch.
+// from whole dollars (2498 becomes 2300), a plausible rounding bug the definitions must catch;
+// DOKKIMI_EXAMPLE_BUG=wrong-charge keeps the order right but charges that rounded amount.
 import { setTimeout as sleep } from 'node:timers/promises'
 import pg from 'pg'
 import { call, CallTimeoutError, field } from '../../../lib/http-client.js'
@@ -232,7 +233,7 @@ async function payOrder(req: Request): Promise<Reply> {
   try {
     res = await call(`${PAYMENT_SERVICE_URL}/v1/charges`, {
       method: 'POST',
-      json: { orderId: id, amount: order.totalCents, currency: order.currency, paymentMethod, customerEmail: found.customer.email },
+      json: { orderId: id, amount: BUG === 'wrong-charge' ? Math.floor(order.totalCents / 100) * 100 - 100 : order.totalCents, currency: order.currency, paymentMethod, customerEmail: found.customer.email },
       timeoutMs: PAYMENT_TIMEOUT_MS,
       requestId: req.requestId,
     })
@@ -317,7 +318,7 @@ async function health(): Promise<Reply> {
   }
 }
 
-if (BUG === 'wrong-total') log.warn('DOKKIMI_EXAMPLE_BUG=wrong-total: order totals are computed wrong on purpose')
+if (BUG) log.warn(`DOKKIMI_EXAMPLE_BUG=${BUG}: this build is wrong on purpose`)
 
 startService({
   name: 'order-service',
