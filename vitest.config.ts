@@ -5,6 +5,7 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['@dokkimi/source'] } },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'test/*/src/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'bench/**/*.test.ts'],
+    globalSetup: ['./test/global-setup.ts'],
     restoreMocks: true,
     mockReset: true,
     unstubEnvs: true,

@@ -17,5 +17,6 @@ if [ -z "${DOKKIMI_IMAGES:-}" ]; then
   image_env="$(bash scripts/local-images.sh)"
   eval "$image_env"
 fi
+pnpm -s --filter @dokkimi/interceptor run build >/dev/null  # the interceptor program the runtime puts in its image
 node examples/ecommerce/scripts/build-images.mjs
 exec pnpm -s dokkimi run examples/ecommerce/.dokkimi "$@"

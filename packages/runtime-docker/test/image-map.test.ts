@@ -34,7 +34,7 @@ describe('image map', () => {
     writeFileSync(file, JSON.stringify({ 'postgres:15': 'from-file/postgres:15' }))
     expect(loadImageMap({ 'postgres:15': 'option/postgres:15', redis: 'option/redis' }, file)).toEqual({ 'postgres:15': 'from-file/postgres:15', redis: 'option/redis' })
     expect(loadImageMap({ redis: 'option/redis' }, '{"redis": "inline/redis"}')).toEqual({ redis: 'inline/redis' })
-    expect(loadImageMap(undefined, undefined)).toEqual({})
+    expect(loadImageMap(undefined, '')).toEqual({})
   })
 
   it('fails with a clear message on a bad DOKKIMI_IMAGES', () => {
