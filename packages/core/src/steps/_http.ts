@@ -135,7 +135,7 @@ export async function runHttp(action: HttpAction, vars: Record<string, unknown>,
       const res = await request(url, {
         method: method as Dispatcher.HttpMethod,
         headers,
-        body: body instanceof FormData ? body : body,
+        body,
         dispatcher: target.dispatcher,
         headersTimeout: timeout,
         bodyTimeout: timeout,
@@ -157,7 +157,7 @@ export async function runHttp(action: HttpAction, vars: Record<string, unknown>,
       return doc
     } catch (error) {
       if (signal?.aborted) throw error
-      if (attempt < RETRIES && body instanceof FormData === false) {
+      if (attempt < RETRIES) {
         await sleep(delay)
         delay = Math.min(delay * 2, 5_000)
         continue
