@@ -88,3 +88,16 @@ export class RuntimeSession {
     if (runtime && !this.keep) await runtime.dispose()
   }
 }
+
+/** The `--runtime` flag every runtime-using command takes. */
+export const RUNTIME_ARG = { type: 'string', description: 'docker (default), kubernetes, or a module path' } as const
+
+/** citty hooks giving a command one RuntimeSession in `data`, disposed in `cleanup`. */
+export const runtimeSessionHooks = {
+  setup(ctx: { data?: unknown }): void {
+    ctx.data = new RuntimeSession()
+  },
+  async cleanup(ctx: { data?: unknown }): Promise<void> {
+    await (ctx.data as RuntimeSession).close()
+  },
+}

@@ -2,22 +2,18 @@ import { defineCommand } from 'citty'
 import { assertKnownFlags, EXIT } from '../_errors.js'
 import { resolveFlags } from '../_flags.js'
 import { plural } from '../_report-style.js'
-import { RuntimeSession } from '../_runtime.js'
+import type { RuntimeSession} from '../_runtime.js';
+import { RUNTIME_ARG, runtimeSessionHooks } from '../_runtime.js'
 import { terminal } from '../_terminal.js'
 
 const args = {
-  runtime: { type: 'string', description: 'docker (default), kubernetes, or a module path' },
+  runtime: RUNTIME_ARG,
 } as const
 
 export default defineCommand({
   meta: { name: 'clean', description: 'Remove environments left behind by runs that are gone (including --keep-on-failure ones)' },
   args,
-  setup(ctx) {
-    ctx.data = new RuntimeSession()
-  },
-  async cleanup(ctx) {
-    await (ctx.data as RuntimeSession).close()
-  },
+  ...runtimeSessionHooks,
   async run({ args: parsed, rawArgs, data }) {
     assertKnownFlags(rawArgs, args)
     const { cwd } = resolveFlags({})

@@ -5,13 +5,14 @@ import { createCertificateAuthority, loadDefinitions, planEnvironment, type Cert
 import { assertKnownFlags, EXIT } from '../_errors.js'
 import { resolveFlags } from '../_flags.js'
 import { paint, plural, truncate } from '../_report-style.js'
-import { RuntimeSession } from '../_runtime.js'
+import type { RuntimeSession} from '../_runtime.js';
+import { RUNTIME_ARG, runtimeSessionHooks } from '../_runtime.js'
 import { findProjectRoot } from '../_runs.js'
 import { terminal } from '../_terminal.js'
 import { version } from '../_version.js'
 
 const args = {
-  runtime: { type: 'string', description: 'docker (default), kubernetes, or a module path' },
+  runtime: RUNTIME_ARG,
 } as const
 
 interface Check {
@@ -24,12 +25,7 @@ const MIN_NODE = [20, 19] as const
 export default defineCommand({
   meta: { name: 'doctor', description: 'Check that this machine can run Dokkimi: Node.js, the engine, images, CA trust' },
   args,
-  setup(ctx) {
-    ctx.data = new RuntimeSession()
-  },
-  async cleanup(ctx) {
-    await (ctx.data as RuntimeSession).close()
-  },
+  ...runtimeSessionHooks,
   async run({ args: parsed, rawArgs, data }) {
     assertKnownFlags(rawArgs, args)
     const { cwd } = resolveFlags({})

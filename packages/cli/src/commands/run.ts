@@ -11,7 +11,8 @@ import { toJUnit } from '../_report-junit.js'
 import { applyEvent, createProgress, finishDefinition, formatDone, renderLive, startDefinition, type Progress } from '../_report-progress.js'
 import { formatDuration, paint, plural } from '../_report-style.js'
 import { countResults, formatSummary } from '../_report-summary.js'
-import { RuntimeSession } from '../_runtime.js'
+import type { RuntimeSession} from '../_runtime.js';
+import { RUNTIME_ARG, runtimeSessionHooks } from '../_runtime.js'
 import { saveRun } from '../_runs.js'
 import { terminal } from '../_terminal.js'
 import { version } from '../_version.js'
@@ -24,18 +25,13 @@ const args = {
   junit: { type: 'string', description: 'Write a JUnit XML report to this file' },
   json: { type: 'string', description: 'Write the results as JSON to this file' },
   'keep-on-failure': { type: 'boolean', description: 'Leave failed environments running to inspect them; remove them with `dokkimi clean`' },
-  runtime: { type: 'string', description: 'docker (default), kubernetes, or a module path' },
+  runtime: RUNTIME_ARG,
 } as const
 
 export default defineCommand({
   meta: { name: 'run', description: 'Start an isolated environment per definition, run its tests, report' },
   args,
-  setup(ctx) {
-    ctx.data = new RuntimeSession()
-  },
-  async cleanup(ctx) {
-    await (ctx.data as RuntimeSession).close()
-  },
+  ...runtimeSessionHooks,
   async run({ args: parsed, rawArgs, data }) {
     assertKnownFlags(rawArgs, args)
     const flags = resolveRunFlags(parsed, terminal.interactive)
