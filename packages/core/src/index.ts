@@ -47,6 +47,7 @@ export {
   type RuntimeFactory,
   type RuntimeFlags,
   type StartOptions,
+  type SweepOptions,
   type SweepResult,
 } from './runtime/runtime.js'
 export { createCertificateAuthority, type CertificateAuthority } from './environment/certificate-authority.js'

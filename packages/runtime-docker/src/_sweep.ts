@@ -16,8 +16,9 @@ function alive(pid: number): boolean {
   }
 }
 
-function orphanRun(labels: Record<string, string> | undefined, host: string): string | undefined {
+function orphanRun(labels: Record<string, string> | undefined, host: string, session: string | undefined): string | undefined {
   const run = labels?.[LABEL.run]
+  if (session) return run && labels?.[LABEL.session] === session ? run : undefined
   const pid = Number(labels?.[LABEL.ownerPid])
   if (!run || labels?.[LABEL.ownerHost] !== host || !Number.isInteger(pid) || pid <= 0) return undefined
   return alive(pid) ? undefined : run
@@ -27,10 +28,13 @@ const ignoreMissing = (error: unknown) => {
   if ((error as { statusCode?: number }).statusCode !== 404) throw error
 }
 
-/** Removes orphaned containers, networks and volumes (and their temp dirs); returns their run ids. */
-export async function sweepOrphans(docker: Dockerode): Promise<string[]> {
+/**
+ * Removes orphaned containers, networks and volumes (and their temp dirs); returns their run ids.
+ * With a session, removes every environment of that session instead, whoever owns it.
+ */
+export async function sweepOrphans(docker: Dockerode, session?: string): Promise<string[]> {
   const host = hostname()
-  const filters = { label: [LABEL.run] }
+  const filters = { label: session ? [LABEL.run, `${LABEL.session}=${session}`] : [LABEL.run] }
   const [containers, networks, volumes] = await Promise.all([
     docker.listContainers({ all: true, filters }),
     docker.listNetworks({ filters }),
@@ -38,17 +42,17 @@ export async function sweepOrphans(docker: Dockerode): Promise<string[]> {
   ])
   const runs = new Set<string>()
   const orphanContainers = containers.filter((c) => {
-    const run = orphanRun(c.Labels, host)
+    const run = orphanRun(c.Labels, host, session)
     if (run) runs.add(run)
     return run !== undefined
   })
   const orphanNetworks = networks.filter((n) => {
-    const run = orphanRun(n.Labels, host)
+    const run = orphanRun(n.Labels, host, session)
     if (run) runs.add(run)
     return run !== undefined
   })
   const orphanVolumes = (volumes.Volumes ?? []).filter((v) => {
-    const run = orphanRun(v.Labels ?? undefined, host)
+    const run = orphanRun(v.Labels ?? undefined, host, session)
     if (run) runs.add(run)
     return run !== undefined
   })

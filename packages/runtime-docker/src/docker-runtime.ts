@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module'
-import { createLogger, DokkimiError, type BootEvent, type EnvironmentPlan, type Runtime, type RuntimeEnvironment, type RuntimeFlags, type StartOptions, type SweepResult } from '@dokkimi/core'
+import { createLogger, DokkimiError, type BootEvent, type EnvironmentPlan, type Runtime, type RuntimeEnvironment, type RuntimeFlags, type StartOptions, type SweepOptions, type SweepResult } from '@dokkimi/core'
 import Dockerode from 'dockerode'
 import { DockerEnvironment } from './_docker-environment.js'
 import { loadImageMap, mapImage, type ImageMap } from './_image-map.js'
@@ -64,8 +64,8 @@ export class DockerRuntime implements Runtime {
     return environment
   }
 
-  sweep(): Promise<SweepResult> {
-    return sweepOrphans(this.client).then((removed) => {
+  sweep(options: SweepOptions = {}): Promise<SweepResult> {
+    return sweepOrphans(this.client, options.session).then((removed) => {
       if (removed.length) logger.info('swept %d orphaned environment(s): %s', removed.length, removed.join(', '))
       return { removed }
     })

@@ -16,6 +16,8 @@ export interface CreateEnvironmentOptions {
   /** A live runtime, or a factory such as `docker()` (created and disposed with the environment). */
   runtime: Runtime | RuntimeFactory
   signal?: AbortSignal
+  /** Labels the environment with a test session id, so `runtime.sweep({ session })` can remove it. */
+  session?: string
   onProgress?: (event: BootEvent) => void
   /** Quiet period and deadline for match and absence checks (ARCHITECTURE.md §5). */
   settle?: SettleOptions
@@ -113,7 +115,7 @@ export async function createEnvironment(definition: Definition, options: CreateE
   const ownsRuntime = !isRuntime(options.runtime)
   const runtime = isRuntime(options.runtime) ? options.runtime : await options.runtime.create()
   const ca = await createCertificateAuthority(definition.name)
-  const plan = planEnvironment(definition, { runId: createRunId(), ca })
+  const plan = planEnvironment(definition, { runId: createRunId(), ca, session: options.session })
   logger.debug('starting environment %s (%d stage(s))', plan.runId, plan.stages.length)
   let runtimeEnvironment: RuntimeEnvironment
   try {

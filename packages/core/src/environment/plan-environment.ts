@@ -16,7 +16,7 @@ export function createRunId(): string {
   return `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`
 }
 
-export function planEnvironment(definition: Definition, options: { runId: string; ca: CertificateAuthority }): EnvironmentPlan {
+export function planEnvironment(definition: Definition, options: { runId: string; ca: CertificateAuthority; session?: string | undefined }): EnvironmentPlan {
   const items: PlannedItem[] = []
   const mocks: MockRule[] = []
   for (const item of definition.items) {
@@ -45,6 +45,7 @@ export function planEnvironment(definition: Definition, options: { runId: string
   const stageNumbers = [...new Set(items.map((i) => i.stage))].sort((a, b) => a - b)
   return {
     runId: options.runId,
+    ...(options.session ? { session: options.session } : {}),
     definition: definition.name,
     stages: stageNumbers.map((s) => items.filter((i) => i.stage === s)),
     interceptor: {

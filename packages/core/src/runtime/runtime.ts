@@ -65,6 +65,8 @@ export interface EnvironmentPlan {
   /** Unique per environment; every resource the runtime creates is labelled with it. */
   runId: string
   definition: string
+  /** Groups the environments of one test session (a Vitest or Jest run); `sweep({ session })` removes them whatever their owner. */
+  session?: string
   /** Container items grouped by stage, ascending; each stage starts after the previous one is ready (F-110..F-113). */
   stages: PlannedItem[][]
   /** What the interceptor needs beyond what the runtime knows (ports, addresses, topology, upstream hosts, DNS). */
@@ -117,6 +119,11 @@ export interface StartOptions {
   onProgress?: (event: BootEvent) => void
 }
 
+export interface SweepOptions {
+  /** Remove every environment of this session, even when its owner process is still alive. */
+  session?: string
+}
+
 export interface SweepResult {
   /** Run ids whose resources were removed. */
   removed: string[]
@@ -127,8 +134,8 @@ export interface Runtime {
   readonly name: string
   readonly flags: RuntimeFlags
   start(plan: EnvironmentPlan, options?: StartOptions): Promise<RuntimeEnvironment>
-  /** Removes environments whose owner process is gone (labels + owner pid). */
-  sweep(): Promise<SweepResult>
+  /** Removes environments whose owner process is gone (labels + owner pid), or those of one session. */
+  sweep(options?: SweepOptions): Promise<SweepResult>
   dispose(): Promise<void>
   /** The vendor client, for what Dokkimi does not cover. */
   getInstance?(): unknown

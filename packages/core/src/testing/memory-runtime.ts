@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net'
 import { randomInt } from 'node:crypto'
 import { startInterceptor, type RunningInterceptor, type TopologyEntry, type UpstreamEntry } from '@dokkimi/interceptor'
 import { DokkimiError } from '../errors.js'
-import type { ConsoleLine, EnvironmentPlan, PlannedItem, Runtime, RuntimeEnvironment, StartOptions } from '../runtime/runtime.js'
+import type { ConsoleLine, EnvironmentPlan, PlannedItem, Runtime, RuntimeEnvironment, StartOptions, SweepOptions, SweepResult } from '../runtime/runtime.js'
 import { defineRuntime, type RuntimeFactory } from '../runtime/runtime.js'
 
 export interface MemoryResponse {
@@ -45,12 +45,14 @@ class MemoryRuntime implements Runtime {
   readonly name = 'memory'
   readonly flags = { images: false, databases: false, resourceLimits: false, parallelEnvironments: true }
   private readonly running = new Set<RuntimeEnvironment>()
+  private readonly sessions = new WeakMap<RuntimeEnvironment, string>()
 
   constructor(private readonly options: MemoryRuntimeOptions) {}
 
   async start(plan: EnvironmentPlan, startOptions: StartOptions = {}): Promise<RuntimeEnvironment> {
     const env = await startMemoryEnvironment(plan, this.options, startOptions)
     this.running.add(env)
+    if (plan.session) this.sessions.set(env, plan.session)
     const stop = env.stop
     env.stop = async () => {
       this.running.delete(env)
@@ -59,8 +61,11 @@ class MemoryRuntime implements Runtime {
     return env
   }
 
-  async sweep() {
-    return { removed: [] }
+  async sweep(options: SweepOptions = {}): Promise<SweepResult> {
+    if (!options.session) return { removed: [] }
+    const doomed = [...this.running].filter((e) => this.sessions.get(e) === options.session)
+    await Promise.all(doomed.map((e) => e.stop()))
+    return { removed: doomed.map((e) => e.runId).sort() }
   }
 
   async dispose(): Promise<void> {
