@@ -18,6 +18,7 @@ export type DokkimiErrorCode =
   | 'STEP_DATABASE_FAILED'
   | 'STEP_UNSUPPORTED_ACTION'
   | 'ASSERTION_FAILED'
+  | 'TEST_NOT_FOUND'
 
 /** Base class of Dokkimi's errors: a `code` to branch on, structured `details`, and `cause`. */
 export class DokkimiError extends Error {

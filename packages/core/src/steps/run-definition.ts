@@ -2,6 +2,7 @@
 // per test, a failing step ends the run and the rest is reported as skipped (F-124), test-level
 // loops, timeoutSeconds and stopOnFailure honoured (decisions), teardown always.
 import type { Definition, Test } from '@dokkimi/resolver'
+import { DokkimiError } from '../errors.js'
 import { createEnvironment, type CreateEnvironmentOptions, type StartedEnvironment } from '../environment/create-environment.js'
 import type { BootEvent } from '../runtime/runtime.js'
 import { loopOf, runLoop } from './_loops.js'
@@ -23,14 +24,65 @@ export interface RunDefinitionOptions extends Omit<CreateEnvironmentOptions, 'on
   onEnvironment?: (env: StartedEnvironment) => void
 }
 
+/**
+ * An environment started for one definition, whose tests run one at a time (the adapters run each
+ * as its own `it`). Tests share the environment; variables reset per test (F-123); once a step
+ * fails with stopOnFailure, later tests are skipped (F-124).
+ */
+export class DefinitionSession implements AsyncDisposable {
+  private fatalReason: string | undefined
+
+  constructor(
+    readonly definition: Definition,
+    readonly env: StartedEnvironment,
+    private readonly options: Pick<RunDefinitionOptions, 'signal' | 'onEvent'> = {},
+  ) {}
+
+  /** Why later tests are skipped, once a test failed fatally. */
+  get skipReason(): string | undefined {
+    return this.fatalReason ?? (this.options.signal?.aborted ? 'the run was interrupted' : undefined)
+  }
+
+  /** Runs one test of the definition (by name or object) and returns its result; never throws for a failing test. */
+  async runTest(testOrName: Test | string): Promise<TestResult> {
+    const test = typeof testOrName === 'string' ? this.definition.tests.find((t) => t.name === testOrName) : testOrName
+    if (!test) throw new DokkimiError('TEST_NOT_FOUND', `[dokkimi] definition "${this.definition.name}" has no test named "${String(testOrName)}"; its tests are: ${this.definition.tests.map((t) => `"${t.name}"`).join(', ')}`, { details: { definition: this.definition.name, test: String(testOrName) } })
+    const reason = this.skipReason
+    if (reason) return skippedTest(test, reason)
+    const emit = this.options.onEvent ?? (() => {})
+    const name = this.definition.name
+    emit({ type: 'test-start', definition: name, test: test.name })
+    const result = await runTest(this.env, this.definition, test, this.options, (e) => emit({ ...e, definition: name, test: test.name }))
+    if (result.fatal) this.fatalReason = 'a previous step failed before reaching this test'
+    emit({ type: 'test-end', definition: name, result: result.test })
+    return result.test
+  }
+
+  stop(): Promise<unknown> {
+    return this.env.stop()
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop()
+  }
+}
+
+/** Starts the environment of `definition` and returns a session that runs its tests one by one. */
+export async function startDefinition(definition: Definition, options: RunDefinitionOptions): Promise<DefinitionSession> {
+  const emit = options.onEvent ?? (() => {})
+  const env = await createEnvironment(definition, { ...options, onProgress: (event) => emit({ type: 'boot', definition: definition.name, event }) })
+  options.onEnvironment?.(env)
+  emit({ type: 'ready', definition: definition.name, bootMs: env.bootMs })
+  return new DefinitionSession(definition, env, options)
+}
+
 /** Runs every test of `definition` in one fresh environment and returns the structured result. */
 export async function runDefinition(definition: Definition, options: RunDefinitionOptions): Promise<DefinitionResult> {
   const startedAt = Date.now()
   const t0 = performance.now()
-  const emit = options.onEvent ?? (() => {})
-  let env: StartedEnvironment
+  let session: DefinitionSession
   try {
-    env = await createEnvironment(definition, { ...options, onProgress: (event) => emit({ type: 'boot', definition: definition.name, event }) })
+    session = await startDefinition(definition, options)
   } catch (error) {
     return {
       name: definition.name,
@@ -44,42 +96,29 @@ export async function runDefinition(definition: Definition, options: RunDefiniti
       error: errorInfo(error),
     }
   }
-  options.onEnvironment?.(env)
-  emit({ type: 'ready', definition: definition.name, bootMs: env.bootMs })
   const tests: TestResult[] = []
-  let fatal = false
   let runError: ErrorInfo | undefined
   try {
-    for (const test of definition.tests) {
-      if (fatal || options.signal?.aborted) {
-        tests.push(skippedTest(test, fatal ? 'a previous step failed before reaching this test' : 'the run was interrupted'))
-        continue
-      }
-      emit({ type: 'test-start', definition: definition.name, test: test.name })
-      const result = await runTest(env, definition, test, options, (e) => emit({ ...e, definition: definition.name, test: test.name }))
-      tests.push(result.test)
-      if (result.fatal) fatal = true
-      emit({ type: 'test-end', definition: definition.name, result: result.test })
-    }
+    for (const test of definition.tests) tests.push(await session.runTest(test))
   } catch (error) {
     runError = errorInfo(error)
   }
   const failed = runError !== undefined || tests.some((t) => t.status === 'failed')
-  if (!(failed && options.keepOnFailure)) await env.stop()
+  if (!(failed && options.keepOnFailure)) await session.stop()
   return {
     name: definition.name,
     file: definition.file,
-    runId: env.runId,
+    runId: session.env.runId,
     status: runError ? 'error' : failed ? 'failed' : 'passed',
     startedAt,
-    bootMs: env.bootMs,
+    bootMs: session.env.bootMs,
     durationMs: Math.round(performance.now() - t0),
     tests,
     ...(runError ? { error: runError } : {}),
   }
 }
 
-async function runTest(env: StartedEnvironment, definition: Definition, test: Test, options: RunDefinitionOptions, onEvent: (e: StepEvent) => void): Promise<{ test: TestResult; fatal: boolean }> {
+async function runTest(env: StartedEnvironment, definition: Definition, test: Test, options: Pick<RunDefinitionOptions, 'signal'>, onEvent: (e: StepEvent) => void): Promise<{ test: TestResult; fatal: boolean }> {
   const t0 = performance.now()
   const timeout = test.timeoutSeconds ? AbortSignal.timeout(test.timeoutSeconds * 1000) : undefined
   const signal = timeout && options.signal ? AbortSignal.any([timeout, options.signal]) : (timeout ?? options.signal)
