@@ -48,7 +48,7 @@ describe('dokkimi run: usage and input', () => {
     const r = dokkimi(['run', '--runtime', 'kubernetes'], project())
     expect(r.code).toBe(3)
     expect(r.stderr).toMatchInlineSnapshot(`
-      "dokkimi: the kubernetes runtime is not available yet (@dokkimi/runtime-k8s has not shipped). Use --runtime docker.
+      "dokkimi: the kubernetes runtime is not available yet (@dokkimi/runtime-k8s has not shipped). Use the docker runtime.
       "
     `)
   })
