@@ -1,8 +1,7 @@
 // JUnit XML (F-333): one <testsuite> per definition, one <testcase> per test. Attributes follow the
 // common junit-10.xsd (Jenkins/xunit): `skipped` is allowed on <testsuite> but not on <testsuites>.
 import { hostname } from 'node:os'
-import type { DefinitionResult, TestResult } from '@dokkimi/core'
-import { formatTestFailure } from './_report-failures.js'
+import { formatTestFailure, type DefinitionResult, type TestResult } from '@dokkimi/core'
 import { truncate } from './_report-style.js'
 
 export interface JUnitOptions {

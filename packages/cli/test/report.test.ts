@@ -3,15 +3,15 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { loadDefinitions, runDefinition, type DefinitionResult, type RunEvent } from '@dokkimi/core'
+import { formatFailures, loadDefinitions, runDefinition, type DefinitionResult, type RunEvent } from '@dokkimi/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { formatFailures } from '../src/_report-failures.js'
 import { toReport } from '../src/_report-json.js'
 import { escapeAttr, toJUnit } from '../src/_report-junit.js'
 import { applyEvent, createProgress, finishDefinition, formatDone, renderLive, startDefinition } from '../src/_report-progress.js'
 import { formatDuration, showValue, truncate } from '../src/_report-style.js'
 import { closingLine, countResults, formatSummary } from '../src/_report-summary.js'
 import runtime, { definitions, items } from './_checkout.js'
+import { junitSchemaErrors } from './_junit-schema.js'
 import { parseXml, type XmlElement } from './_xml.js'
 
 let dir: string
@@ -116,6 +116,7 @@ describe('failure report', () => {
 
         1 passed, 0 failed, 1 errored"
       `)
+      expect(await junitSchemaErrors(toJUnit([broken]))).toEqual([])
       const junit = parseXml(toJUnit([broken]))
       const suite = junit.children[0]!
       expect(suite.attributes).toMatchObject({ tests: '1', failures: '0', errors: '1', skipped: '0' })
@@ -203,8 +204,10 @@ describe('JUnit XML', () => {
     for (const c of e.children) walk(c, f)
   }
 
-  it('is well-formed junit-10.xsd: testsuites → testsuite per definition → testcase per test, counts consistent', () => {
-    const xml = parseXml(toJUnit(results, { wallMs: 2345, cwd: dir }))
+  it('validates against the JUnit schema and stays within junit-10.xsd: testsuites → testsuite per definition → testcase per test, counts consistent', async () => {
+    const text = toJUnit(results, { wallMs: 2345, cwd: dir })
+    expect(await junitSchemaErrors(text)).toEqual([])
+    const xml = parseXml(text)
     expect(xml.name).toBe('testsuites')
     expect(xml.attributes).toEqual({ name: 'dokkimi', tests: '4', failures: '2', errors: '0', time: '2.345' })
     const allowed: Record<string, { attributes: string[]; children: string[] }> = {
@@ -244,14 +247,16 @@ describe('JUnit XML', () => {
     expect(suites[2]!.children.find((c) => c.attributes.name === 'Second test')!.children[0]).toMatchObject({ name: 'skipped', attributes: { message: 'Step was not executed — a previous step failed before reaching this test' } })
   })
 
-  it('escapes markup, quotes, newlines and characters XML cannot carry', () => {
-    const nasty = `a <b> & "c" 'd'\n\u0001\u{1F600}\uD800`
+  it('escapes markup, quotes, newlines and characters XML cannot carry', async () => {
+    const nasty = `a <b> & "c" 'd' ]]>\n\u0001\u{1F600}\uD800`
     const r = structuredClone(byName('checkout-wrong-total'))
     r.name = nasty
     r.tests[0]!.name = nasty
-    const xml = parseXml(toJUnit([r]))
+    const text = toJUnit([r])
+    expect(await junitSchemaErrors(text)).toEqual([])
+    const xml = parseXml(text)
     const suite = xml.children[0]!
-    const decoded = `a <b> & "c" 'd'\n\uFFFD\u{1F600}\uFFFD`
+    const decoded = `a <b> & "c" 'd' ]]>\n\uFFFD\u{1F600}\uFFFD`
     expect(suite.attributes.name).toBe(decoded)
     expect(suite.children.find((c) => c.name === 'testcase')!.attributes.name).toBe(decoded)
     expect(escapeAttr('<&>"\'\n\t')).toBe('&lt;&amp;&gt;&quot;&apos;&#10;&#9;')

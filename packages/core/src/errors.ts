@@ -20,6 +20,7 @@ export type DokkimiErrorCode =
   | 'STEP_UNSUPPORTED_ACTION'
   | 'ASSERTION_FAILED'
   | 'TEST_NOT_FOUND'
+  | 'FLOW_INVALID_ARGUMENT'
 
 /** Base class of Dokkimi's errors: a `code` to branch on, structured `details`, and `cause`. */
 export class DokkimiError extends Error {

@@ -7,6 +7,7 @@ export {
   loadDefinitions,
   resolveDefinition,
   resolveDefinitionOrThrow,
+  resolveDefinitionValue,
   ResolveError,
   validate,
 } from '@dokkimi/resolver'
@@ -14,8 +15,12 @@ export type {
   Action,
   Assertion,
   AssertionBlock,
+  BrokerItemInput,
   DatabaseItem,
+  DatabaseItemInput,
   Definition,
+  DefinitionConfigInput,
+  EnvVar,
   FileResult,
   Issue,
   IssueCode,
@@ -23,10 +28,16 @@ export type {
   LoadOptions,
   LoadResult,
   MockItem,
+  MockItemInput,
+  ResolveResult,
+  ResolveValueOptions,
   ServiceItem,
+  ServiceItemInput,
   Step,
   Test,
   ValidateResult,
+  VariablesInput,
+  WorkerItemInput,
 } from '@dokkimi/resolver'
 export type { TrafficRecord, TrafficOutcome, MockRule } from '@dokkimi/interceptor'
 export { DokkimiError, isDokkimiError, type DokkimiErrorCode } from './errors.js'
@@ -66,3 +77,29 @@ export { resolvePath } from './assert/resolve-path.js'
 export { applyOperator } from './assert/apply-operator.js'
 export type { AssertContext, AssertionResult, BlockResult, ClosestCall, ConsoleLogEntry, RootContext, TrafficEntry } from './assert/types.js'
 export { interpolateString, interpolateValue, lookupVariable, renderValue } from './variables/interpolate.js'
+export { formatCall, formatClosestCalls, formatFailures, formatMatchedCalls, formatTestFailure, formatTimeline, type FailureDefinition, type FailureOptions } from './report/format-failures.js'
+export { formatDuration, paint, showValue, truncate, type Paint } from './report/style.js'
+export { defineEnvironment, type EnvironmentSpec, type EnvironmentSpecInput } from './flow/define-environment.js'
+export {
+  fromYaml,
+  mock,
+  mongodb,
+  mysql,
+  postgres,
+  redis,
+  service,
+  worker,
+  type DatabaseOptions,
+  type EnvInput,
+  type EnvironmentItem,
+  type MockItemOptions,
+  type MockRuleOptions,
+  type ServiceOptions,
+  type WorkerOptions,
+  type YamlItemRef,
+} from './flow/items.js'
+export { resolveEnvironmentSpec } from './flow/resolve-environment-spec.js'
+export { startEnvironment, type StartEnvironmentOptions } from './flow/start-environment.js'
+export { FlowEnvironment, type FlowDatabase, type FlowHttp, type FlowRequestInit, type FlowStep, type FlowTraffic, type HttpResponse, type WindowOptions } from './flow/flow-environment.js'
+export type { CallQuery } from './flow/_call-query.js'
+export { dokkimiMatchers, type DokkimiMatchers, type MatcherResult, type MatcherState } from './flow/matchers.js'

@@ -1,5 +1,6 @@
 export { loadDefinitions, type LoadOptions, type LoadResult } from './load-definitions.js'
 export { resolveDefinition, resolveDefinitionOrThrow, type ResolveResult } from './resolve-definition.js'
+export { resolveDefinitionValue, type BrokerItemInput, type DatabaseItemInput, type DefinitionConfigInput, type MockItemInput, type ResolveValueOptions, type ServiceItemInput, type VariablesInput, type WorkerItemInput } from './resolve-definition-value.js'
 export { validate, type ValidateResult } from './validate.js'
 export { formatIssue, formatIssues, type FormatOptions } from './format-issues.js'
 export { ResolveError, isResolveError } from './resolve-error.js'

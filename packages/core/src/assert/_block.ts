@@ -4,7 +4,7 @@ import { interpolateString, interpolateValue, setVariable } from '../variables/i
 import { applyOperator } from './apply-operator.js'
 import { closestPrepared, describeEntry } from './closest.js'
 import { resolvePath } from './resolve-path.js'
-import type { ClosestCall, RootContext } from './types.js'
+import type { ClosestCall, LogEntry, RootContext } from './types.js'
 import { closestSuffix, evaluateIn, makeResult, type Evaluated, type MatchScope, type Scope } from './_evaluate.js'
 import { extractIn, type Extract } from './extract.js'
 import { describeMatch, holds, isLogPath, prepareWhere } from './_where.js'
@@ -93,21 +93,19 @@ function runMatch(match: Match, scope: Scope, state: State): Scope | undefined {
   const tooFew = matches.length === 0 || (count !== undefined && matches.length < count.value)
   const matched = new Set(matches)
   const closest: ClosestCall[] = tooFew ? closestPrepared(candidates.filter((c) => !matched.has(c)), where) : []
-  const pushed: MatchScope = { path: match.path, description, noun, log, count: matches.length, closest, candidates: candidates.length }
+  const pushed: MatchScope = { path: match.path, description, noun, log, count: matches.length, closest, candidates: candidates.length, entries: matches as LogEntry[] }
 
   if (count !== undefined) {
     const passed = applyOperator(count.operator, matches.length, count.value).passed
     const nouns = count.value === 1 ? noun : noun === 'call' ? 'calls' : 'entries'
     const phrase = `${count.operator} ${count.value} ${nouns} matching ${description}, found ${matches.length}`
     let message = passed ? `match count: ${phrase}` : `match count failed: expected ${phrase}`
-    const fields: { closest?: ClosestCall[] } = {}
+    const fields: { closest?: ClosestCall[]; matched?: LogEntry[] } = {}
+    if (!passed && matches.length > 0) fields.matched = matches as LogEntry[]
     if (!passed && tooFew) {
       message += closestSuffix(pushed)
       fields.closest = closest
-    } else if (!passed) {
-      message += `; first: ${describeEntry(matches[0])}`
-      fields.closest = matches.slice(0, 3).map((entry) => ({ entry: entry as ClosestCall['entry'], differences: [] }))
-    }
+    } else if (!passed) message += `; first: ${describeEntry(matches[0])}`
     const absence = count.operator === 'eq' || count.operator === 'lt' || count.operator === 'lte'
     const result = makeResult(scope, { kind: 'match-count', passed, source: `match ${match.path}`, path: match.path, operator: count.operator, expected: count.value, actual: matches.length, message, ...fields })
     state.evaluated.push({ result, log, absence })

@@ -3,7 +3,7 @@ import { interpolateString, interpolateValue } from '../variables/interpolate.js
 import { applyOperator } from './apply-operator.js'
 import { describeEntry } from './closest.js'
 import { resolvePath } from './resolve-path.js'
-import type { AssertionResult, ClosestCall } from './types.js'
+import type { AssertionResult, ClosestCall, LogEntry } from './types.js'
 import { resolveValueRef, transform, type SourceKind } from './_transform.js'
 import { isLogPath } from './_where.js'
 import { show } from './_values.js'
@@ -21,6 +21,8 @@ export interface MatchScope {
   closest: ClosestCall[]
   /** Number of candidate entries the match filtered. */
   candidates: number
+  /** The entries the match selected. */
+  entries: LogEntry[]
 }
 
 export interface Scope {
@@ -113,10 +115,18 @@ export function evaluateIn(a: Assertion, scope: Scope): Evaluated {
   if ('error' in value) return done({ ...withExpected, passed: false, error: value.error, message: `${label}: ${value.error}` })
   const actual = value.value
   const outcome = applyOperator(operator, actual, expected)
-  const result = { ...withExpected, actual, passed: outcome.passed }
+  const result = { ...withExpected, actual, passed: outcome.passed, ...(outcome.passed ? {} : matchedBy(path, match)) }
   if (outcome.error !== undefined) return done({ ...result, error: outcome.error, message: `${label}: expected ${wanted}, got ${show(actual)} (${outcome.error})` })
   if (outcome.passed) return done({ ...result, message: `${label}: ${wanted}` })
   return done({ ...result, message: `${label}: expected ${wanted}, got ${show(actual)}` })
+}
+
+// A failing read of `$.match…`, `$.lastMatch…` or `$.matches…` names the entries it read.
+function matchedBy(path: string, match: MatchScope | undefined): { matched?: LogEntry[] } {
+  if (!match || match.entries.length === 0) return {}
+  if (/^\$\.match(\.|\[|$)/.test(path)) return { matched: [match.entries[0]!] }
+  if (/^\$\.lastMatch(\.|\[|$)/.test(path)) return { matched: [match.entries.at(-1)!] }
+  return MATCHES_READ.test(path) ? { matched: match.entries } : {}
 }
 
 function plain(result: AssertionResult): Evaluated {

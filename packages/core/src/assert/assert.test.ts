@@ -99,7 +99,17 @@ describe('assertion blocks (F-220..F-233)', () => {
         "match count failed: expected eq 0 calls matching {path: $.traffic, where: [origin eq user-service, request.url contains api.sendgrid.com]}, found 1; first: POST http://api.sendgrid.com/v3/mail/send from user-service → 202",
       ]
     `)
-    expect(r.results[0]!.closest).toHaveLength(1)
+    expect(r.results[0]!.matched).toHaveLength(1)
+    expect(r.results[0]!.closest).toBeUndefined()
+  })
+
+  it('a failing check on $.match names the matched call; a count short of its target names matched calls and near-misses apart', async () => {
+    const field = await run({ match: { path: '$.traffic', where: [{ path: '$$.origin', operator: 'eq', value: 'user-service' }] }, assertions: [{ path: '$.match.response.status', operator: 'eq', value: 200 }] }, root({ traffic: users }))
+    expect(field.passed).toBe(false)
+    expect(field.results[0]!.matched!.map((e) => (e as { request: { url: string } }).request.url)).toEqual(['http://api.sendgrid.com/v3/mail/send'])
+    const count = await run({ match: { path: '$.traffic', where: [{ path: '$$.origin', operator: 'eq', value: 'user-service' }], count: 2 } }, root({ traffic: users }))
+    expect(count.results[0]!.matched).toHaveLength(1)
+    expect(count.results[0]!.closest!.length).toBeGreaterThan(0)
   })
 
   it('F-277 count objects take eq, gt, gte, lt, lte', async () => {

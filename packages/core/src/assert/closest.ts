@@ -50,8 +50,8 @@ function explain(w: PreparedWhere, candidate: unknown, want: boolean): Differenc
   }
 }
 
-// Sørensen–Dice coefficient over character bigrams of the first 200 characters, case-insensitive.
-function dice(a: string, b: string): number {
+/** Sørensen–Dice coefficient over character bigrams of the first 200 characters, case-insensitive. */
+export function dice(a: string, b: string): number {
   const x = a.slice(0, 200).toLowerCase()
   const y = b.slice(0, 200).toLowerCase()
   if (x === y) return 1

@@ -77,6 +77,8 @@ export interface AssertionResult {
   /** One line: what failed, expected vs actual. */
   message: string
   closest?: ClosestCall[]
+  /** The entries the block's match selected, when the failure concerns them (a count, a `$.match…` check). */
+  matched?: LogEntry[]
   iteration?: { loop: string; index: number }
   /** True for a `disabled: true` assertion, which is not evaluated (F-232); `passed` is then true. */
   skipped?: boolean
