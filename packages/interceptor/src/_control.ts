@@ -35,7 +35,7 @@ export function createControlHandler(deps: ControlDeps): (req: http.IncomingMess
         return
       case '/status':
         if (allow('GET')) {
-          const status: InterceptorStatus = { inFlight: recorder.inFlight, idleMs: recorder.idleMs, lastSeq: recorder.lastSeq, step: recorder.step }
+          const status: InterceptorStatus = { inFlight: recorder.active, idleMs: recorder.idleMs, lastSeq: recorder.lastSeq, step: recorder.step }
           sendJson(res, 200, status)
         }
         return

@@ -113,10 +113,11 @@ function ipv6Bytes(ip: string): Buffer {
 }
 
 /** Starts the UDP server; resolves with the bound port. */
-export function startDnsServer(host: string, port: number, answer: DnsAnswer, logger: Logger): Promise<{ socket: dgram.Socket; port: number }> {
+export function startDnsServer(host: string, port: number, answer: DnsAnswer, logger: Logger, onQuery: () => void = () => {}): Promise<{ socket: dgram.Socket; port: number }> {
   const respondTo = createDnsResponder(answer)
   const socket = dgram.createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4' })
   socket.on('message', (msg, rinfo) => {
+    onQuery()
     let out: Buffer | undefined
     try {
       out = respondTo(msg)

@@ -240,6 +240,7 @@ class Exchange {
 
 /** Handles a parsed request from any listener (reverse proxy, TLS, ingress, CONNECT tunnel). */
 export function handleRequest(ctx: ProxyContext, conn: ConnInfo, req: http.IncomingMessage, res: http.ServerResponse): void {
+  ctx.recorder.settled(req.socket)
   const t = describe(ctx, conn, req)
   const ex = new Exchange(ctx, t, req.method ?? 'GET', req)
   req.on('data', (chunk: Buffer) => ex.reqCapture.write(chunk))
@@ -463,6 +464,7 @@ function forward(ex: Exchange, req: http.IncomingMessage, res: http.ServerRespon
 
 /** A WebSocket (or other) upgrade: forwarded and piped both ways; recorded when the upstream answers. */
 export function handleUpgrade(ctx: ProxyContext, conn: ConnInfo, req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+  ctx.recorder.settled(req.socket)
   ctx.track(socket)
   socket.on('error', () => undefined)
   const t = describe(ctx, conn, req)

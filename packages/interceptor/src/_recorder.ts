@@ -3,6 +3,13 @@
 // streamed) and then kept as its JSON line.
 import type { TrafficRecord } from './types.js'
 
+/**
+ * How long an accepted connection that has not sent a request yet (TLS handshake, certificate
+ * minting, headers on the way) counts as in flight. Bounded so an idle preconnect cannot hold
+ * quiescence for long.
+ */
+const PENDING_CONNECTION_MS = 1000
+
 /** Total bytes of kept records above which the oldest records lose their bodies. */
 const DEFAULT_RECORD_MEMORY_BYTES = 256 * 1024 * 1024
 
@@ -21,6 +28,7 @@ export class Recorder {
   step = 0
   inFlight = 0
   #lastActivity = performance.now()
+  #pending = new Map<object, number>()
   #bySeq: Array<Stored | undefined> = []
   #completion: Stored[] = []
   #evictCursor = 0
@@ -52,6 +60,35 @@ export class Recorder {
       for (const listener of this.#listeners) listener(line)
     }
     if (this.#bytes > this.#memoryLimit) this.#evict()
+  }
+
+  /** A connection was accepted; it counts as in flight until its first request, its close, or PENDING_CONNECTION_MS. */
+  opened(socket: object): void {
+    const now = performance.now()
+    this.#pending.set(socket, now)
+    this.#lastActivity = now
+  }
+
+  /** The connection sent its first request, finished its TLS handshake into a new socket, or closed. */
+  settled(socket: object): void {
+    this.#pending.delete(socket)
+  }
+
+  /** Activity that precedes a request (a DNS query): restarts the quiet period. */
+  touch(): void {
+    this.#lastActivity = performance.now()
+  }
+
+  /** Requests in flight plus connections still on their way to their first request. */
+  get active(): number {
+    if (this.#pending.size === 0) return this.inFlight
+    const cutoff = performance.now() - PENDING_CONNECTION_MS
+    let pending = 0
+    for (const [socket, at] of this.#pending) {
+      if (at >= cutoff) pending++
+      else this.#pending.delete(socket)
+    }
+    return this.inFlight + pending
   }
 
   get idleMs(): number {

@@ -73,6 +73,11 @@ export async function startInterceptor(config: InterceptorConfig, options: Start
     servers.push(server)
     server.on('connection', (socket: Socket) => {
       track(socket)
+      // Quiescence must see a call whose connection is open but whose request has not arrived yet.
+      if (name !== 'control') {
+        ctx.recorder.opened(socket)
+        socket.once('close', () => ctx.recorder.settled(socket))
+      }
       socket.on('error', (error) => logger.debug('socket error', { listener: name, error: error.message }))
     })
     server.on('error', (error) => logger.warn('listener error', { listener: name, error: error.message }))
@@ -100,7 +105,13 @@ export async function startInterceptor(config: InterceptorConfig, options: Start
       ALPNProtocols: ALPN,
       SNICallback: sniCallback(certs, logger),
     })
-    server.on('secureConnection', (socket: TLSSocket) => track(socket))
+    server.on('secureConnection', (socket: TLSSocket) => {
+      track(socket)
+      // Handshake done: the raw socket (Node keeps it as `_parent`) hands its pending state to the TLS socket.
+      ctx.recorder.settled((socket as TLSSocket & { _parent?: object })._parent ?? socket)
+      ctx.recorder.opened(socket)
+      socket.once('close', () => ctx.recorder.settled(socket))
+    })
     server.on('tlsClientError', (error) => logger.debug('tls handshake failed', { port, error: error.message }))
     proxyServer(server, conn, `tls:${port}`)
     ports.tls[port] = await listen(server, port, host)
@@ -162,6 +173,7 @@ export async function startInterceptor(config: InterceptorConfig, options: Start
     const ingress = proxyServer(http.createServer(SERVER_OPTIONS), ingressConn, 'ingress')
     ingress.on('connect', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
       track(socket)
+      ctx.recorder.settled(socket)
       socket.on('error', (error) => logger.debug('tunnel socket error', { error: error.message }))
       handleConnect(req, socket, head)
     })
@@ -172,7 +184,7 @@ export async function startInterceptor(config: InterceptorConfig, options: Start
     ports.control = await listen(control, config.controlPort, host)
 
     if (config.dnsPort !== undefined) {
-      const dns = await startDnsServer(host, config.dnsPort, config.dnsAnswer!, logger)
+      const dns = await startDnsServer(host, config.dnsPort, config.dnsAnswer!, logger, () => ctx.recorder.touch())
       dnsSocket = dns.socket
       ports.dns = dns.port
     }
@@ -204,6 +216,7 @@ export async function startInterceptor(config: InterceptorConfig, options: Start
           const tlsSocket = new TLSSocket(socket as Socket, { isServer: true, secureContext, ALPNProtocols: ALPN, SNICallback: sniCallback(certs, logger) })
           tlsSocket.on('error', (error) => logger.debug('tunnel tls error', { host: connectHost, error: error.message }))
           track(tlsSocket)
+          ctx.recorder.settled(socket)
           tunnelConns.set(tlsSocket, { origin: 'test', tls: true, port: connectPort, host: connectHost })
           tunnel.emit('connection', tlsSocket)
         },

@@ -131,9 +131,9 @@ export interface TrafficRecord {
 
 /** GET /status */
 export interface InterceptorStatus {
-  /** Requests started and not yet recorded. */
+  /** Requests started and not yet recorded, plus accepted connections that have not sent their first request yet (for at most 1 s). */
   inFlight: number
-  /** ms since the last request started or finished (measured by the interceptor; no clock comparison). */
+  /** ms since the last request started or finished, connection was accepted or DNS query answered (measured by the interceptor; no clock comparison). */
   idleMs: number
   /** Highest seq assigned so far. */
   lastSeq: number

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
+import https from 'node:https'
 import net, { type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -66,6 +67,45 @@ describe('control API', () => {
     expect((await fetch(`${i.controlUrl}/nope`)).status).toBe(404)
     expect((await fetch(`${i.controlUrl}/steps`)).status).toBe(405)
     expect((await fetch(`${i.controlUrl}/records?after=-1`)).status).toBe(400)
+  })
+
+  test('a connection that has not sent its request yet (TLS handshake, certificate minting) counts as in flight, for at most 1 s', async () => {
+    const i = await start()
+    const status = () => getJson<InterceptorStatus>(`${i.controlUrl}/status`)
+    const opened = async (port: number) => {
+      const socket = net.connect(port, '127.0.0.1')
+      await new Promise((r) => socket.once('connect', r))
+      await new Promise((r) => setTimeout(r, 30))
+      return socket
+    }
+    // A raw connection to the TLS port: the handshake has not even started.
+    const tlsSocket = await opened(i.tls)
+    const during = await status()
+    expect(during.inFlight).toBe(1)
+    expect(during.idleMs).toBeLessThan(1000)
+    tlsSocket.destroy()
+    await new Promise((r) => setTimeout(r, 50))
+    expect((await status()).inFlight).toBe(0)
+
+    // An idle preconnect cannot hold quiescence forever.
+    const idle = await opened(i.http)
+    expect((await status()).inFlight).toBe(1)
+    await new Promise((r) => setTimeout(r, 1050))
+    expect((await status()).inFlight).toBe(0)
+    idle.destroy()
+
+    // A full HTTPS exchange settles both the raw socket and the TLS socket it became.
+    const ca = (await testCa()).certPem
+    const reply = await new Promise<number>((resolve, reject) => {
+      const req = https.request({ host: '127.0.0.1', port: i.tls, servername: 'api.example.com', headers: { host: 'api.example.com' }, ca, agent: new https.Agent({ keepAlive: true }) }, (res) => {
+        res.resume()
+        res.on('end', () => resolve(res.statusCode!))
+      })
+      req.on('error', reject)
+      req.end()
+    })
+    expect(reply).toBe(502)
+    expect((await status()).inFlight).toBe(0)
   })
 
   test('PUT /config replaces mocks and upstreams and opens new upstream ports', async () => {
