@@ -10,8 +10,7 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { beforeAll, describe, expect, it } from 'vitest'
-// examples/vitest does not depend on @dokkimi/test-utils; it is imported from the workspace.
-import { dockerTestsEnabled, testdir } from '../../../test/test-utils/src/index.js'
+import { dockerTestsEnabled, testdir } from '@dokkimi/test-utils'
 
 const example = fileURLToPath(new URL('..', import.meta.url))
 const ecommerce = join(example, '../ecommerce')

@@ -1,0 +1,5 @@
+// Jest setup file (setupFilesAfterEnv of the preset): registers Dokkimi's matchers.
+import { expect } from '@jest/globals'
+import { dokkimiMatchers } from '@dokkimi/core'
+
+expect.extend(dokkimiMatchers)
