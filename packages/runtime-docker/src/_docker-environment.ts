@@ -25,7 +25,7 @@ import { engineReason, type ImageStore } from './_images.js'
 import { LABEL, runLabels } from './_labels.js'
 import { followLogs, type LogFollower } from './_logs.js'
 import { createEnvironmentNetwork, type EnvironmentNetwork } from './_network.js'
-import { probeDatabase, probeHttp, probeTcp, type ProbeResult } from './_probes.js'
+import { probeDatabase, probeDns, probeHttp, probeTcp, type ProbeResult } from './_probes.js'
 
 /** What an environment needs from its runtime. */
 export interface EnvironmentContext {
@@ -72,9 +72,11 @@ type CrashListener = (crash: { item: string; exitCode: number | null; lastLines:
 
 const PROBE_TIMEOUT_MS = 2_000
 
-/** Polls fast at first (most items are ready within a second or two), then backs off. */
+/** Polls tightly at first (most items are ready within a second or two), then backs off. */
 function nextDelay(elapsedMs: number, previous: number): number {
-  return elapsedMs < 3_000 ? 50 : Math.min(250, Math.round(previous * 1.5))
+  if (elapsedMs < 2_000) return 25
+  if (elapsedMs < 5_000) return 50
+  return Math.min(250, Math.round(previous * 1.5))
 }
 
 export class DockerEnvironment implements RuntimeEnvironment {
@@ -83,6 +85,8 @@ export class DockerEnvironment implements RuntimeEnvironment {
   readonly databases: Record<string, { host: string; port: number }> = {}
   /** Per item: when it became ready (epoch ms), for benchmarks and diagnostics. */
   readonly readyAt: Record<string, number> = {}
+  /** When the interceptor answered on its control port and DNS (epoch ms). */
+  interceptorReadyAt: number | undefined
 
   /** Items by name; the interceptor is kept apart (an item may be called `interceptor`). */
   private readonly boxes = new Map<string, Box>()
@@ -102,6 +106,7 @@ export class DockerEnvironment implements RuntimeEnvironment {
   private emit: (event: BootEvent) => void = () => {}
   private readonly logger: Logger
   private readonly labels: Record<string, string>
+  private bootStartedAt = performance.now()
 
   constructor(
     private readonly ctx: EnvironmentContext,
@@ -174,25 +179,40 @@ export class DockerEnvironment implements RuntimeEnvironment {
     if (this.stopping) throw new DokkimiError('ENVIRONMENT_STOPPED', `[dokkimi] [docker] environment ${this.plan.runId} was stopped while starting`)
   }
 
+  /** Milliseconds since start() was called, for the debug timeline. */
+  private since(): number {
+    return Math.round(performance.now() - this.bootStartedAt)
+  }
+
   private async boot(emit: (event: BootEvent) => void): Promise<void> {
-    const t0 = performance.now()
-    const since = () => Math.round(performance.now() - t0)
-    const sweeping = this.ctx.sweep().catch((error: unknown) => this.logger.debug('sweep failed: %s', error))
+    this.bootStartedAt = performance.now()
     for (const s of this.plan.interceptor.services) {
       if (s.port === INTERCEPTOR_CONTROL_PORT || s.port === INTERCEPTOR_INGRESS_PORT) {
         throw new DokkimiError('ENVIRONMENT_START_FAILED', `[dokkimi] [docker] SERVICE "${s.name}" uses port ${s.port}, which the interceptor keeps for itself (${INTERCEPTOR_CONTROL_PORT}, ${INTERCEPTOR_INGRESS_PORT}). Use another port`, { details: { item: s.name } })
       }
     }
     const { interceptorImage, images, network, dir } = await this.prepare(emit)
-    this.logger.debug('images, network %s (%s) and temp dir ready after %d ms', network.name, network.subnet, since())
+    this.logger.debug('images, network %s (%s) and temp dir ready after %d ms', network.name, network.subnet, this.since())
     this.checkAbort()
     // One deadline for everything after the images are here (a first pull can take minutes).
     const deadline = performance.now() + this.plan.timeoutMs
     const files = await this.writeFiles(dir)
     this.checkAbort()
     this.createContainers(network, interceptorImage, images, files)
-    await this.startStages(deadline, emit, since)
-    await sweeping
+    // Housekeeping, once stage 0's containers run: its engine calls stay off the critical path.
+    let sweeping: Promise<void> | undefined
+    const sweep = () => {
+      sweeping ??= this.ctx.sweep().then(
+        () => this.logger.trace('sweep done after %d ms', this.since()),
+        (error: unknown) => this.logger.debug('sweep failed: %s', error),
+      )
+    }
+    try {
+      await this.startStages(deadline, emit, sweep)
+    } finally {
+      sweep()
+      await sweeping
+    }
   }
 
   /** Images (pulled only when absent), the network and the temp dir, all at once. */
@@ -204,6 +224,8 @@ export class DockerEnvironment implements RuntimeEnvironment {
     const imageWork = Promise.all([ctx.interceptorImage(emit), ...[...firstUser].map(([ref, name]) => ctx.images.ensure(ref, { item: name, pull: ctx.pull, onProgress: emit }))])
     const networkName = `dokkimi-${plan.runId}`
     this.networkCreating = createEnvironmentNetwork(ctx.docker, networkName, this.labels)
+    void imageWork.then(() => this.logger.debug('images present after %d ms', this.since()), () => {})
+    void this.networkCreating.then(() => this.logger.debug('network created after %d ms', this.since()), () => {})
     const [imageResult, networkResult, tempResult] = await Promise.allSettled([imageWork, this.networkCreating, mkdtemp(join(tmpdir(), `dokkimi-${plan.runId}-`))])
     if (networkResult.status === 'fulfilled') this.network = networkResult.value
     if (tempResult.status === 'fulfilled') this.tempDir = tempResult.value
@@ -263,7 +285,10 @@ export class DockerEnvironment implements RuntimeEnvironment {
     return { configFile, caFile, mounts }
   }
 
-  /** Every container is created up front (cheap, in parallel); starting is what stages order. */
+  /**
+   * Every container is created up front (cheap, in parallel); starting is what stages order.
+   * Stage 0's databases start first, so the engine creates them before the others.
+   */
   private createContainers(network: EnvironmentNetwork, interceptorImage: string, images: Map<string, string>, files: Awaited<ReturnType<DockerEnvironment['writeFiles']>>): void {
     const { plan } = this
     const items = plan.stages.flat()
@@ -277,7 +302,8 @@ export class DockerEnvironment implements RuntimeEnvironment {
     const aliases = new Set(plan.interceptor.services.map((s) => s.name))
     for (const mock of plan.interceptor.mocks) if (mock.target !== '*' && !mock.target.includes(':')) aliases.add(mock.target)
     for (const item of items) if (item.kind === 'database') aliases.delete(item.name)
-    this.create(interceptor, {
+    const specs: Array<[Box, Dockerode.ContainerCreateOptions]> = []
+    specs.push([interceptor, {
       Image: interceptorImage,
       Env: [`DOKKIMI_INTERCEPTOR_CONFIG=${CONFIG_PATH}`],
       Labels: { ...labels, [LABEL.role]: 'interceptor' },
@@ -288,7 +314,7 @@ export class DockerEnvironment implements RuntimeEnvironment {
         Mounts: [{ Type: 'bind', Source: files.configFile, Target: CONFIG_PATH, ReadOnly: true }],
       },
       NetworkingConfig: endpoint(interceptor.ip, [...aliases]),
-    })
+    }])
     for (const item of items) {
       const box = this.boxes.get(item.name)!
       const { minMemoryMb, maxMemoryMb, minCpu, maxCpu } = item.resources
@@ -306,55 +332,68 @@ export class DockerEnvironment implements RuntimeEnvironment {
       }
       const mounts = files.mounts.get(item.name) ?? []
       if (item.kind === 'database') {
-        this.create(box, {
+        specs.push([box, {
           ...common,
           Env: Object.entries(item.env).map(([k, v]) => `${k}=${v}`),
           ExposedPorts: { [`${item.port}/tcp`]: {} },
           HostConfig: { NetworkMode: network.name, PortBindings: published(item.port), Mounts: mounts, Tmpfs: { [item.dataDir]: 'rw' }, ...resources },
           // Services reach a database directly by its name: it is not fronted by the interceptor.
           NetworkingConfig: endpoint(box.ip, [item.name]),
-        })
+        }])
       } else {
         // Trust env first, so an item that sets one of them on purpose keeps its own value.
         const env = { ...Object.fromEntries(CA_ENV.map((k) => [k, CA_PATH])), ...item.env }
-        this.create(box, {
+        specs.push([box, {
           ...common,
           Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
           HostConfig: { NetworkMode: network.name, Dns: [interceptor.ip], Mounts: [{ Type: 'bind', Source: files.caFile, Target: CA_PATH, ReadOnly: true }, ...mounts], ...resources },
           // No alias: the item's name belongs to the interceptor; this container is its hidden upstream.
           NetworkingConfig: endpoint(box.ip),
-        })
+        }])
       }
     }
+    const firstDatabases = new Set((plan.stages[0] ?? []).filter((i) => i.kind === 'database').map((i) => i.name))
+    const urgent = (box: Box) => box.role === 'database' && firstDatabases.has(box.name)
+    for (const [box, options] of specs) if (urgent(box)) this.create(box, options)
+    const first = Promise.allSettled(specs.filter(([box]) => urgent(box)).map(([box]) => box.creating))
+    for (const [box, options] of specs) if (!urgent(box)) this.create(box, options, first)
   }
 
   /**
-   * Stages in order, the items of a stage in parallel, each item's readiness awaited from its own
-   * start on. Stage 0 also starts the interceptor: after the stage's databases (the long pole; they
-   * do not use it), before its services and workers (they resolve every name through it).
+   * Stages in order, each stage's items in parallel, each item's readiness awaited from its own
+   * start on. The interceptor starts with the first stage, right after its databases (the long
+   * pole; they call nobody); services and workers start only once it answers, since every name
+   * they resolve and every call they make goes through it.
    */
-  private async startStages(deadline: number, emit: (event: BootEvent) => void, since: () => number): Promise<void> {
-    const interceptor = this.interceptor!
+  private async startStages(deadline: number, emit: (event: BootEvent) => void, onFirstStageStarted: () => void): Promise<void> {
     const stages = this.plan.stages.length > 0 ? this.plan.stages : [[]]
+    let interceptorReady: Promise<void> | undefined
     for (const [index, stage] of stages.entries()) {
       const boxes = this.boxesOf(stage)
-      const isDb = (b: Box) => b.role === 'database'
-      const phases = index === 0 ? [boxes.filter(isDb), [interceptor], boxes.filter((b) => !isDb(b))] : [boxes]
       if (this.plan.stages.length > 0) emit({ type: 'stage', stage: index, items: stage.map((i) => i.name) })
       const readiness: Array<Promise<void>> = []
-      for (const phase of phases) {
-        await Promise.all(
-          phase.map(async (box) => {
-            await this.startBox(box, box === interceptor ? undefined : emit)
-            const ready = box === interceptor ? this.waitInterceptor(box, deadline) : this.waitReady(box, index, deadline, emit)
-            ready.catch(() => {})
-            readiness.push(ready)
-          }),
-        )
+      const launch = async (box: Box) => {
+        await this.startBox(box, emit)
+        const ready = this.waitReady(box, index, deadline, emit)
+        ready.catch(() => {})
+        readiness.push(ready)
       }
-      this.logger.debug('stage %d started after %d ms', index, since())
+      await Promise.all(boxes.filter((b) => b.role === 'database').map(launch))
+      if (!interceptorReady) {
+        const interceptor = this.interceptor!
+        interceptorReady = this.startBox(interceptor).then(() => this.waitInterceptor(interceptor, deadline))
+        interceptorReady.catch(() => {})
+        readiness.push(interceptorReady)
+      }
+      const callers = boxes.filter((b) => b.role !== 'database')
+      if (callers.length > 0) {
+        await interceptorReady
+        await Promise.all(callers.map(launch))
+      }
+      this.logger.debug('stage %d started after %d ms', index, this.since())
+      if (index === 0) onFirstStageStarted()
       await Promise.all(readiness)
-      this.logger.debug('stage %d ready after %d ms', index, since())
+      this.logger.debug('stage %d ready after %d ms', index, this.since())
     }
   }
 
@@ -362,10 +401,11 @@ export class DockerEnvironment implements RuntimeEnvironment {
     return stage.map((i) => this.boxes.get(i.name)!)
   }
 
-  private create(box: Box, options: Dockerode.ContainerCreateOptions): void {
+  private create(box: Box, options: Dockerode.ContainerCreateOptions, after?: Promise<unknown>): void {
     // `.` cannot appear in an item name, so the interceptor's container name never collides.
     const name = box.role === 'interceptor' ? `dokkimi-${this.plan.runId}.interceptor` : `dokkimi-${this.plan.runId}-${box.name}`
-    box.creating = this.ctx.docker.createContainer({ name, ...options }).then(
+    const created = after ? after.then(() => this.ctx.docker.createContainer({ name, ...options })) : this.ctx.docker.createContainer({ name, ...options })
+    box.creating = created.then(
       (container) => {
         if (this.stopping) {
           // Teardown began while this was being created: it may not see it, so remove it here.
@@ -373,6 +413,7 @@ export class DockerEnvironment implements RuntimeEnvironment {
           throw new DokkimiError('ENVIRONMENT_STOPPED', `[dokkimi] [docker] environment ${this.plan.runId} was stopped while starting`)
         }
         box.container = container
+        this.logger.debug('%s created after %d ms', box.name, this.since())
         return container
       },
       (error: unknown) => {
@@ -390,12 +431,14 @@ export class DockerEnvironment implements RuntimeEnvironment {
     const container = await box.creating!
     this.checkAbort()
     emit?.({ type: 'item', item: box.name, status: 'starting' })
+    const calledAt = this.since()
     try {
       await container.start()
     } catch (error) {
       throw new DokkimiError('ENVIRONMENT_START_FAILED', `[dokkimi] [docker] ${this.label(box)} could not start: ${engineReason(error)}`, { cause: error, details: this.subject(box) })
     }
     box.startedAt = Date.now()
+    this.logger.debug('%s started after %d ms (engine start call: %d ms)', box.name, this.since(), this.since() - calledAt)
     const forward = box.role === 'service' || box.role === 'worker'
     box.logs = await followLogs(container, (stream, line) => {
       if (forward) this.emitLine({ item: box.name, stream, line, receivedAt: Date.now() })
@@ -417,6 +460,7 @@ export class DockerEnvironment implements RuntimeEnvironment {
       if (!binding) throw new DokkimiError('ENVIRONMENT_START_FAILED', `[dokkimi] [docker] database "${box.name}": the engine published no host port for ${item.port}/tcp`)
       this.databases[box.name] = { host: '127.0.0.1', port: Number(binding.HostPort) }
     }
+    this.logger.trace('%s logs followed after %d ms', box.name, this.since())
   }
 
   private onExit(box: Box, exit: ExitState): void {
@@ -469,8 +513,13 @@ export class DockerEnvironment implements RuntimeEnvironment {
     this.controlUrl = `http://127.0.0.1:${port(INTERCEPTOR_CONTROL_PORT)}`
     this.ingressUrl = `http://127.0.0.1:${port(INTERCEPTOR_INGRESS_PORT)}`
     const controlPort = port(INTERCEPTOR_CONTROL_PORT)
-    await this.poll(box, deadline, 'GET /health on its control port', (t) => probeHttp('127.0.0.1', controlPort, '/health', t))
-    this.logger.debug('interceptor ready %d ms after start', Date.now() - (box.startedAt ?? 0))
+    // It opens DNS right after its control port: wait for both.
+    await this.poll(box, deadline, 'GET /health on its control port and a DNS answer', async (t) => {
+      const health = await probeHttp('127.0.0.1', controlPort, '/health', t)
+      return health.ok ? probeDns(box.ip, 53, t) : health
+    })
+    this.interceptorReadyAt = Date.now()
+    this.logger.debug('interceptor ready after %d ms, %d ms after start', this.since(), this.interceptorReadyAt - (box.startedAt ?? 0))
   }
 
   private async waitReady(box: Box, stage: number, deadline: number, emit: (event: BootEvent) => void): Promise<void> {

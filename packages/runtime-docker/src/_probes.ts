@@ -1,5 +1,6 @@
-// Readiness probes (ReadyCheck): an HTTP GET answered 2xx/3xx, a TCP connect, or an authenticated
-// query through core's database clients. Each returns what it saw, for failure messages.
+// Readiness probes (ReadyCheck): an HTTP GET answered 2xx/3xx, a TCP connect, a DNS answer, or an
+// authenticated query through core's database clients. Each returns what it saw, for failure messages.
+import dgram from 'node:dgram'
 import http from 'node:http'
 import net from 'node:net'
 import { openDatabase, type DatabaseItem, type PlannedDatabase } from '@dokkimi/core'
@@ -45,6 +46,32 @@ export function probeTcp(host: string, port: number, timeoutMs: number): Promise
     })
     socket.once('timeout', () => socket.destroy(new Error(`no connection within ${timeoutMs} ms`)))
     socket.once('error', (error: NodeJS.ErrnoException) => resolve({ ok: false, seen: error.code ?? error.message }))
+  })
+}
+
+/** Sends one A query over UDP; ready when a response with the query's id comes back. */
+export function probeDns(host: string, port: number, timeoutMs: number): Promise<ProbeResult> {
+  return new Promise((resolve) => {
+    const id = Math.floor(Math.random() * 0x10000)
+    // Header (id, RD flag, one question) + `dokkimi-ready.test` IN A.
+    const name = Buffer.concat(['dokkimi-ready', 'test'].map((label) => Buffer.concat([Buffer.from([label.length]), Buffer.from(label)])))
+    const query = Buffer.concat([Buffer.from([id >> 8, id & 0xff, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0]), name, Buffer.from([0, 0, 1, 0, 1])])
+    const socket = dgram.createSocket('udp4')
+    let settled = false
+    const done = (result: ProbeResult) => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      socket.close()
+      resolve(result)
+    }
+    const timer = setTimeout(() => done({ ok: false, seen: `no DNS answer within ${timeoutMs} ms` }), timeoutMs)
+    socket.on('message', (msg) => {
+      if (msg.length >= 2 && msg.readUInt16BE(0) === id) done({ ok: true })
+    })
+    // Connected, so that an ICMP port-unreachable surfaces as ECONNREFUSED at once.
+    socket.on('error', (error: NodeJS.ErrnoException) => done({ ok: false, seen: `DNS ${error.code ?? error.message}` }))
+    socket.connect(port, host, () => socket.send(query))
   })
 }
 

@@ -60,6 +60,18 @@ describe.runIf(enabled)('docker runtime: staged bootup and start failures', () =
     expect(containers.map((c) => `${c.Labels['dokkimi.role']} ${c.Labels['dokkimi.item'] ?? ''}`.trim()).sort()).toEqual(['interceptor', 'service first', 'service second'])
   })
 
+  it('starts services only once the interceptor answers, so a call at boot reaches a MOCK', { timeout: 120_000 }, async () => {
+    const mock = `  - { type: MOCK, name: vendor, mockTarget: api.vendor.test, mockPath: /v1/*, mockMethod: GET, mockResponseStatus: 200, mockResponseBody: { ok: true } }\n`
+    await using env = await createEnvironment(definition(yaml(service('eager', '', { BOOT_CALL: 'https://api.vendor.test/v1/boot' }) + mock)), { runtime: await live() })
+    const docked = env.runtimeEnvironment as DockerEnvironment
+    const container = client.getContainer(docked.resources.containers.eager!)
+    const started = new Date((await container.inspect()).State.StartedAt).getTime()
+    expect(docked.interceptorReadyAt).toBeDefined()
+    expect(started).toBeGreaterThanOrEqual(docked.interceptorReadyAt!)
+    const logs = (await container.logs({ stdout: true, stderr: true })).toString('utf8')
+    expect(logs).toContain('eager boot call https://api.vendor.test/v1/boot → 200')
+  })
+
   it('fails fast on an image that cannot be pulled, naming the image, the item and the engine’s reason', { timeout: 60_000 }, async () => {
     const events: Array<BootEvent & { at: number }> = []
     const error = await failure(yaml(service('fine') + `  - { type: SERVICE, name: broken, image: 'dokkimi-fixtures/does-not-exist:1', port: 8080, healthCheck: /health }\n`), events)
@@ -74,10 +86,10 @@ describe.runIf(enabled)('docker runtime: staged bootup and start failures', () =
 
   it('reports a health check that never passes with its last status and body', { timeout: 60_000 }, async () => {
     const events: Array<BootEvent & { at: number }> = []
-    const error = await failure(yaml(service('sick', '', { HEALTH_STATUS: '500' }), 3), events)
+    const error = await failure(yaml(service('sick', '', { HEALTH_STATUS: '500' }), 5), events)
     expect(error.code).toBe('ENVIRONMENT_START_FAILED')
     expect(error.message).toMatchInlineSnapshot(
-      `"[dokkimi] [docker] item "sick" never passed its health check GET /health on port 8080 within 3000 ms: the last answer was 500: {"ok":false,"reason":"database connection refused"}"`,
+      `"[dokkimi] [docker] item "sick" never passed its health check GET /health on port 8080 within 5000 ms: the last answer was 500: {"ok":false,"reason":"database connection refused"}"`,
     )
     expect(error.details).toMatchObject({ item: 'sick', status: 500 })
     expect(events.filter((e) => e.type === 'item').map((e) => `${e.item} ${e.status}`)).toEqual(['sick starting', 'sick failed'])
@@ -106,10 +118,10 @@ describe.runIf(enabled)('docker runtime: staged bootup and start failures', () =
   })
 
   it('times out with the last thing it saw', { timeout: 60_000 }, async () => {
-    const error = await failure(yaml(service('fast') + service('slow', ', stage: 1', { NO_LISTEN: '1' }), 3))
+    const error = await failure(yaml(service('fast') + service('slow', ', stage: 1', { NO_LISTEN: '1' }), 5))
     expect(error.code).toBe('ENVIRONMENT_TIMEOUT')
     expect(error.message).toMatchInlineSnapshot(
-      `"[dokkimi] [docker] item "slow" was not ready within 3000 ms (health check GET /health on port 8080); last attempt: ECONNREFUSED. Raise config.timeoutSeconds if it needs longer"`,
+      `"[dokkimi] [docker] item "slow" was not ready within 5000 ms (health check GET /health on port 8080); last attempt: ECONNREFUSED. Raise config.timeoutSeconds if it needs longer"`,
     )
   })
 
