@@ -14,13 +14,19 @@ export interface Project {
   cache: Map<string, ReturnType<typeof readSource>>
   /** `isFile` answers by absolute path: `$ref`s, their ancestor fallbacks and init files repeat. */
   stats: Map<string, boolean>
-  /** `resolveRefPath` answers by folder and `$ref` string. */
-  refs: Map<string, RefPath>
+  /** `resolveRefPath` answers by folder, then `$ref` string. */
+  refs: Map<string, Map<string, RefPath>>
+  /** The folder of each file a `$ref` or an init file is relative to. */
+  dirs: Map<string, string>
+  /** `resolve(folder, path)` answers by folder, then path: init files repeat across definitions. */
+  resolved: Map<string, Map<string, string>>
+  /** `isInside(root, path)` answers by path. */
+  inRoot: Map<string, boolean>
 }
 
 /** Creates the cache-holding context for one resolution of `root`. */
 export function createProject(root: string, env: Record<string, string> = {}): Project {
-  return { root, projectRoot: dirname(root), env, cache: new Map(), stats: new Map(), refs: new Map() }
+  return { root, projectRoot: dirname(root), env, cache: new Map(), stats: new Map(), refs: new Map(), dirs: new Map(), resolved: new Map(), inRoot: new Map() }
 }
 
 export function loadCached(project: Project, file: string): ParseResult | ({ ok: false; missing: true } & Omit<ParseResult & { ok: false }, 'ok'>) {
@@ -39,7 +45,8 @@ export function isInside(parent: string, child: string): boolean {
 
 export function isFile(path: string): boolean {
   try {
-    return statSync(path).isFile()
+    // A missing path is the common miss: no exception for it.
+    return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false
   } catch {
     return false
   }
@@ -61,17 +68,57 @@ export interface RefPath {
   tried: string[]
 }
 
+/** `dirname(file)`, remembered for the rest of the project's resolution. */
+export function folderOf(project: Project, file: string): string {
+  let dir = project.dirs.get(file)
+  if (dir === undefined) {
+    dir = dirname(file)
+    project.dirs.set(file, dir)
+  }
+  return dir
+}
+
+/** `resolve(folder, path)`, remembered for the rest of the project's resolution. */
+export function resolveFrom(project: Project, folder: string, path: string): string {
+  let inFolder = project.resolved.get(folder)
+  if (!inFolder) {
+    inFolder = new Map()
+    project.resolved.set(folder, inFolder)
+  }
+  let abs = inFolder.get(path)
+  if (abs === undefined) {
+    abs = resolve(folder, path)
+    inFolder.set(path, abs)
+  }
+  return abs
+}
+
+/** `isInside(project.root, path)`, remembered for the rest of the project's resolution. */
+export function isInsideRoot(project: Project, path: string): boolean {
+  let hit = project.inRoot.get(path)
+  if (hit === undefined) {
+    hit = isInside(project.root, path)
+    project.inRoot.set(path, hit)
+  }
+  return hit
+}
+
 /**
  * Resolves a `$ref` path relative to the file containing it (F-044). When that misses, the same
  * relative path is tried from each ancestor folder up to the project root, nearest first: the
  * seed documents write `../shared/x.yaml` from `<project>/definitions/` (FEATURES.md decisions).
  */
 export function resolveRefPath(project: Project, ref: string, fromFile: string): RefPath {
-  const key = `${dirname(fromFile)}\0${ref}`
-  let hit = project.refs.get(key)
+  const dir = folderOf(project, fromFile)
+  let inDir = project.refs.get(dir)
+  if (!inDir) {
+    inDir = new Map()
+    project.refs.set(dir, inDir)
+  }
+  let hit = inDir.get(ref)
   if (!hit) {
     hit = findRefPath(project, ref, fromFile)
-    project.refs.set(key, hit)
+    inDir.set(ref, hit)
   }
   return hit
 }
@@ -81,10 +128,11 @@ function findRefPath(project: Project, ref: string, fromFile: string): RefPath {
   const tried = [direct]
   if (isProjectFile(project, direct) || isAbsolute(ref)) return { path: direct, tried }
   let dir = dirname(dirname(fromFile))
-  while (isInside(project.root, dir)) {
+  while (isInsideRoot(project, dir)) {
     const candidate = resolve(dir, ref)
-    if (isInside(project.root, candidate) && !tried.includes(candidate)) tried.push(candidate)
-    if (isInside(project.root, candidate) && isProjectFile(project, candidate)) {
+    const inside = isInsideRoot(project, candidate)
+    if (inside && !tried.includes(candidate)) tried.push(candidate)
+    if (inside && isProjectFile(project, candidate)) {
       let suggested = relative(dirname(fromFile), candidate).split(sep).join('/')
       if (!suggested.startsWith('.')) suggested = `./${suggested}`
       return { path: candidate, viaAncestor: suggested, tried }

@@ -50,7 +50,7 @@ function mapObject(value: Obj, fn: (s: string, path: (string | number)[]) => str
 /** A plain copy of the enumerable own keys, the way the deep copy built it. */
 function copyOwn(value: Obj): Obj {
   const out: Obj = {}
-  for (const [k, v] of Object.entries(value)) out[k] = v
+  for (const k of Object.keys(value)) out[k] = value[k]
   return out
 }
 
@@ -67,7 +67,7 @@ export function interpolateDefinition(def: Obj, env: Record<string, string>, sin
   carryPositions(out, def)
   if (Array.isArray(def.items)) {
     out.items = mapStrings(def.items, (s, path) => {
-      if (!s.includes('{{')) return s
+      if (!hasItemReference(s)) return s
       const replaced = s.replace(ITEM_REF, (whole, key: string) => {
         if (Object.hasOwn(vars, key)) return vars[key]!
         if (!unresolvedItems.has(key)) {
@@ -98,12 +98,20 @@ export function interpolateDefinition(def: Obj, env: Record<string, string>, sin
   return out
 }
 
+/** Whether `s` has a `{{` not preceded by `$`: the only place ITEM_REF and ANY_ITEM_REF can match. */
+function hasItemReference(s: string): boolean {
+  for (let i = s.indexOf('{{'); i >= 0; i = s.indexOf('{{', i + 1)) if (i === 0 || s.charCodeAt(i - 1) !== 36) return true
+  return false
+}
+
 /** Warns about `{{ … }}` in tests that look like runtime references but are not (F-025). */
 export function checkRuntimeReferences(def: Obj, sink: IssueSink, fallback: SourcePos): void {
   if (!Array.isArray(def.tests)) return
-  const walk = (value: unknown, path: (string | number)[]) => {
+  // One path array, pushed and popped: issues copy what they need from it.
+  const path: (string | number)[] = ['tests']
+  const walk = (value: unknown) => {
     if (typeof value === 'string') {
-      if (!value.includes('{{')) return
+      if (!hasItemReference(value)) return
       for (const m of value.matchAll(ANY_ITEM_REF)) {
         if (m.index > 0 && value[m.index - 1] === '$') continue
         if (!RUNTIME_REF.test(m[1]!))
@@ -111,8 +119,19 @@ export function checkRuntimeReferences(def: Obj, sink: IssueSink, fallback: Sour
       }
       return
     }
-    if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, i]))
-    else if (isObject(value)) for (const [k, v] of Object.entries(value)) walk(v, [...path, k])
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        path.push(i)
+        walk(value[i])
+        path.pop()
+      }
+    } else if (isObject(value)) {
+      for (const k of Object.keys(value)) {
+        path.push(k)
+        walk(value[k])
+        path.pop()
+      }
+    }
   }
-  walk(def.tests, ['tests'])
+  walk(def.tests)
 }

@@ -1,6 +1,6 @@
 import { relative, sep } from 'node:path'
 import { formatPath as fmt, type IssueSink, loadCached, type Project, resolveRefPath } from './_context.js'
-import { childPosition, positionOf, setChildPosition, setMeta, type SourcePos } from './_source.js'
+import { carryPositions, childPosition, positionOf, replaceSelfPosition, setChildPosition, setMeta, setSelfPosition, type SourcePos } from './_source.js'
 
 const MAX_DEPTH = 10
 type Obj = Record<string, unknown>
@@ -8,17 +8,6 @@ type Obj = Record<string, unknown>
 export const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
 const at = (container: unknown, key: string | number, file: string): SourcePos =>
   childPosition(container, key) ?? positionOf(container) ?? { file, line: 0, column: 0 }
-
-/**
- * Sets the position of `target` itself and keeps the positions of its children (`setMeta` alone
- * would drop them, and issues inside a fragment would point at the `$ref` instead).
- */
-function setSelf(target: object, self: SourcePos): void {
-  const keys = Array.isArray(target) ? target.map((_, i) => i) : Object.keys(target)
-  const kept = keys.map((k) => [k, childPosition(target, k)] as const)
-  setMeta(target, self)
-  for (const [k, pos] of kept) setChildPosition(target, k, pos)
-}
 
 /** Where a resolved item came from: the innermost fragment file (base of relative paths, F-044). */
 export interface Resolved<T> {
@@ -48,26 +37,35 @@ export function resolveObjectRef(scope: RefScope, entry: Obj, file: string, path
   }
   const merged: Obj = {}
   let origin: string | undefined
+  // One fragment (the usual case): its positions are carried, not copied key by key.
+  const single = refs.length === 1
   for (const [i, r] of refs.entries()) {
     const refPos = Array.isArray(ref) ? at(ref, i, file) : at(entry, '$ref', file)
     const loaded = loadFragment(scope, r, file, refPos, path, chain)
     if (!loaded) return undefined
     origin ??= loaded.origin
-    for (const [k, v] of Object.entries(loaded.value)) {
-      merged[k] = v
-      setChildPosition(merged, k, childPosition(loaded.value, k))
+    const value = loaded.value
+    for (const k of Object.keys(value)) {
+      merged[k] = value[k]
+      if (!single) setChildPosition(merged, k, childPosition(value, k))
     }
+    if (single) carryPositions(merged, value)
   }
-  const base = { ...merged }
+  // The fragment as merged, for `...$ref` spreads in the overrides (copied only if there are any).
+  const base = Object.keys(entry).some((k) => k !== '$ref' && Array.isArray(entry[k]) && hasSpread(entry[k])) ? { ...merged } : merged
   const out: Obj = merged
-  setSelf(out, positionOf(entry) ?? at(entry, '$ref', file))
-  for (const [k, v] of Object.entries(entry)) {
+  if (single) replaceSelfPosition(out, positionOf(entry) ?? at(entry, '$ref', file))
+  else setSelfPosition(out, positionOf(entry) ?? at(entry, '$ref', file))
+  for (const k of Object.keys(entry)) {
     if (k === '$ref') continue
+    const v = entry[k]
     out[k] = Array.isArray(v) ? expandSpread(scope, v, base, file, [...path, k]) : v
     setChildPosition(out, k, childPosition(entry, k))
   }
   return { value: out, origin: origin ?? file }
 }
+
+const hasSpread = (arr: unknown[]): boolean => arr.some((v) => typeof v === 'string' && v.startsWith('...$ref'))
 
 function loadFragment(scope: RefScope, ref: string, file: string, refPos: SourcePos, path: (string | number)[], chain: string[]): Resolved<Obj> | undefined {
   const loaded = loadPlainFragment(scope, ref, file, refPos, path, chain)
@@ -81,25 +79,25 @@ function loadFragment(scope: RefScope, ref: string, file: string, refPos: Source
 
 /** F-043: `"...$ref.<dot.path>"` in an override array is replaced by that array of the fragment. */
 function expandSpread(scope: RefScope, arr: unknown[], base: Obj, file: string, path: (string | number)[]): unknown[] {
-  if (!arr.some((v) => typeof v === 'string' && v.startsWith('...$ref'))) return arr
+  if (!hasSpread(arr)) return arr
   const out: unknown[] = []
+  const positions = new Map<number, SourcePos>()
+  const push = (el: unknown, pos: SourcePos | undefined) => {
+    if (pos) positions.set(out.length, pos)
+    out.push(el)
+  }
   arr.forEach((v, i) => {
     if (typeof v === 'string' && v.startsWith('...$ref')) {
       const keys = v.slice('...$ref'.length).split('.').filter(Boolean)
       let cur: unknown = base
       for (const k of keys) cur = isObject(cur) ? cur[k] : undefined
-      if (Array.isArray(cur)) {
-        cur.forEach((el, j) => {
-          setChildPosition(out, out.length, childPosition(cur, j))
-          out.push(el)
-        })
-      } else scope.sink.add('REF_SPREAD_MISSING', at(arr, i, file), { path: fmt([...path, i]), value: v })
+      if (Array.isArray(cur)) cur.forEach((el, j) => push(el, childPosition(cur, j)))
+      else scope.sink.add('REF_SPREAD_MISSING', at(arr, i, file), { path: fmt([...path, i]), value: v })
       return
     }
-    setChildPosition(out, out.length, childPosition(arr, i))
-    out.push(v)
+    push(v, childPosition(arr, i))
   })
-  setSelf(out, positionOf(arr) ?? at(arr, 0, file))
+  setMeta(out, positionOf(arr) ?? at(arr, 0, file), positions)
   return out
 }
 
@@ -163,7 +161,7 @@ export function resolveUiStepRefs(scope: RefScope, steps: unknown[], file: strin
       out.push(el)
     })
   })
-  setSelf(out, positionOf(steps) ?? { file, line: 0, column: 0 })
+  setSelfPosition(out, positionOf(steps) ?? { file, line: 0, column: 0 })
   return out
 }
 
@@ -207,26 +205,27 @@ export function resolveVariablesRef(scope: RefScope, vars: Obj, file: string, pa
 }
 
 function loadPlainFragment(scope: RefScope, ref: string, file: string, refPos: SourcePos, path: (string | number)[], chain: string[]): { value: unknown; file: string } | undefined {
-  const where = fmt([...path, '$ref'])
+  // Only issues need the formatted path.
+  const where = () => fmt([...path, '$ref'])
   if (ref.length === 0) {
-    scope.sink.add('REF_INVALID', refPos, { path: where, value: ref })
+    scope.sink.add('REF_INVALID', refPos, { path: where(), value: ref })
     return undefined
   }
   const target = resolveRefPath(scope.project, ref, file)
   if (target.viaAncestor)
     scope.sink.add('REF_RESOLVED_BY_ANCESTOR', refPos, {
-      path: where,
+      path: where(),
       value: ref,
       message: `$ref ${JSON.stringify(ref)} is not relative to this file; resolved to ${target.path} from an ancestor folder`,
       hint: `Write \`$ref: ${target.viaAncestor}\` ($ref paths are relative to the file that contains them).`,
     })
   if (chain.includes(target.path)) {
     const short = (f: string) => f.slice(scope.project.root.length + 1) || f
-    scope.sink.add('REF_CIRCULAR', refPos, { path: where, value: ref, hint: `Chain: ${[...chain, target.path].map(short).join(' → ')}` })
+    scope.sink.add('REF_CIRCULAR', refPos, { path: where(), value: ref, hint: `Chain: ${[...chain, target.path].map(short).join(' → ')}` })
     return undefined
   }
   if (chain.length > MAX_DEPTH) {
-    scope.sink.add('REF_TOO_DEEP', refPos, { path: where, hint: 'Flatten the chain of fragments.' })
+    scope.sink.add('REF_TOO_DEEP', refPos, { path: where(), hint: 'Flatten the chain of fragments.' })
     return undefined
   }
   scope.files.add(target.path)
@@ -236,12 +235,12 @@ function loadPlainFragment(scope: RefScope, ref: string, file: string, refPos: S
       const short = (f: string) => relative(scope.project.root, f).split(sep).join('/') || f
       const tried = target.tried.length > 1 ? ` Also tried from the folders above: ${target.tried.slice(1).map(short).join(', ')}.` : ''
       scope.sink.add('REF_NOT_FOUND', refPos, {
-        path: where,
+        path: where(),
         value: ref,
         message: `$ref ${JSON.stringify(ref)} not found (resolved to ${target.path})`,
         hint: `Paths are relative to the file that contains the $ref.${tried}`,
       })
-    } else scope.sink.add('REF_UNPARSABLE', refPos, { path: where, value: ref, message: `$ref ${JSON.stringify(ref)} could not be parsed: ${parsed.message} (${target.path}:${parsed.line}:${parsed.column})` })
+    } else scope.sink.add('REF_UNPARSABLE', refPos, { path: where(), value: ref, message: `$ref ${JSON.stringify(ref)} could not be parsed: ${parsed.message} (${target.path}:${parsed.line}:${parsed.column})` })
     return undefined
   }
   return { value: parsed.value, file: target.path }

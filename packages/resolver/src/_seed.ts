@@ -38,24 +38,40 @@ export function normaliseSeed(def: Obj, sink: IssueSink, fallback: SourcePos): O
     delete out.steps
   }
   if (Array.isArray(out.tests)) {
-    const tests = out.tests.map((t) => (isObject(t) ? normaliseTest(t, seedDefinition, sink, fallback) : t))
-    carryPositions(tests, out.tests)
-    out.tests = tests
+    const before = out.tests
+    const tests = before.map((t) => (isObject(t) ? normaliseTest(t, seedDefinition, sink, fallback) : t))
+    if (tests.some((t, i) => t !== before[i])) {
+      carryPositions(tests, before)
+      out.tests = tests
+    }
     setChildPosition(out, 'tests', childPosition(def, 'tests') ?? childPosition(def, 'steps'))
   }
   return out
 }
 
 function normaliseTest(test: Obj, seed: boolean, sink: IssueSink, fallback: SourcePos): Obj {
-  const out = mapSteps(test, 'steps', seed, sink, fallback)
-  for (const loop of ['forEach', 'for', 'repeat']) if (isObject(out[loop])) out[loop] = mapSteps(out[loop] as Obj, 'steps', seed, sink, fallback)
+  let out = mapSteps(test, 'steps', seed, sink, fallback)
+  for (const loop of ['forEach', 'for', 'repeat']) {
+    if (!isObject(out[loop])) continue
+    const mapped = mapSteps(out[loop] as Obj, 'steps', seed, sink, fallback)
+    if (mapped === out[loop]) continue
+    if (out === test) out = replaceIn(test, loop, mapped)
+    else out[loop] = mapped
+  }
   return out
 }
 
+/** `holder` with its `key` steps normalised; `holder` itself when no step changes. */
 function mapSteps(holder: Obj, key: string, seed: boolean, sink: IssueSink, fallback: SourcePos): Obj {
   const steps = holder[key]
   if (!Array.isArray(steps)) return holder
-  const mapped = steps.map((s) => (isObject(s) ? normaliseStep(s, seed, sink, fallback) : s))
+  let changed = false
+  const mapped = steps.map((s) => {
+    const n = isObject(s) ? normaliseStep(s, seed, sink, fallback) : s
+    if (n !== s) changed = true
+    return n
+  })
+  if (!changed) return holder
   carryPositions(mapped, steps)
   const out = { ...holder, [key]: mapped }
   carryPositions(out, holder)
@@ -87,7 +103,9 @@ function normaliseStep(step: Obj, seedDefinition: boolean, sink: IssueSink, fall
     out = replaceIn(out, 'assertions', mapped)
   }
   for (const loop of ['forEach', 'for', 'repeat']) {
-    if (isObject(out[loop])) out = replaceIn(out, loop, normaliseStep(out[loop] as Obj, seed, sink, fallback))
+    if (!isObject(out[loop])) continue
+    const body = normaliseStep(out[loop] as Obj, seed, sink, fallback)
+    if (body !== out[loop]) out = replaceIn(out, loop, body)
   }
   return out
 }

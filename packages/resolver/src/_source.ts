@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs'
 import { extname } from 'node:path'
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Document } from 'yaml'
+import { isAlias, isMap, isScalar, isSeq, parseDocument, type Node, type Document } from 'yaml'
 
 /** A place in a source file; line and column are 1-based (0 when unknown). */
 export interface SourcePos {
@@ -9,53 +9,215 @@ export interface SourcePos {
   column: number
 }
 
+type Key = string | number
+
 interface NodeMeta {
-  self: SourcePos
-  children: Map<string | number, SourcePos>
+  /** Where the node starts; for parsed nodes, worked out from `parsed` when asked for. */
+  self: SourcePos | undefined
+  /** Positions set on this node (parsed by the yaml library, or set later). */
+  own: Map<Key, SourcePos> | undefined
+  /** Positions of a parsed node, as offsets into its file's text. */
+  parsed: Parsed | undefined
+  /** Positions carried from another node, looked up when asked for (`carryPositions`). */
+  carry: Carry | undefined
+  /** Set once another node carries from this one: writes then go to a copy. */
+  shared: boolean
+}
+
+// Every meta is built here, with the same fields in the same order (one object shape).
+function meta(self: SourcePos | undefined, own: Map<Key, SourcePos> | undefined, parsed?: Parsed, carry?: Carry): NodeMeta {
+  return { self, own, parsed, carry, shared: false }
+}
+
+/** A parsed file's text, with its line starts once a position in it is asked for. */
+interface SourceText {
+  file: string
+  text: string
+  starts?: number[]
+}
+
+interface Parsed {
+  source: SourceText
+  self: number
+  /** Keys of a map, in order; null for a sequence. */
+  keys: string[] | null
+  offsets: number[]
+}
+
+interface Carry {
+  src: NodeMeta
+  /** The keys the target had when it was carried to; only those get positions. */
+  keys: string[]
+  renames: Record<string, string>
+  toArray: boolean
+  fromArray: boolean
 }
 
 // Positions of parsed objects and arrays. Values derived from parsed nodes (merged items,
-// normalised seed steps) get their positions copied with `carryPositions`.
-const metas = new WeakMap<object, NodeMeta>()
+// normalised seed steps) get their positions carried over with `carryPositions`.
+interface MetaStore {
+  get(target: object): NodeMeta | undefined
+  set(target: object, meta: NodeMeta): unknown
+}
+let metas: MetaStore = new WeakMap<object, NodeMeta>()
 
-export function setMeta(target: object, self: SourcePos, children = new Map<string | number, SourcePos>()): void {
-  metas.set(target, { self, children })
+/**
+ * Runs `fn` with a position store of its own, dropped when it returns: one resolution's hundreds
+ * of thousands of nodes cost the garbage collector far less in a Map than in the shared WeakMap.
+ */
+export function withPositionStore<T>(fn: () => T): T {
+  const previous = metas
+  metas = new Map<object, NodeMeta>()
+  try {
+    return fn()
+  } finally {
+    metas = previous
+  }
+}
+
+export function setMeta(target: object, self: SourcePos, children = new Map<Key, SourcePos>()): void {
+  metas.set(target, meta(self, children))
 }
 
 export function positionOf(value: unknown): SourcePos | undefined {
-  return isObjectLike(value) ? metas.get(value)?.self : undefined
+  if (!isObjectLike(value)) return undefined
+  const meta = metas.get(value)
+  return meta && selfOf(meta)
 }
 
-export function childPosition(container: unknown, key: string | number): SourcePos | undefined {
-  return isObjectLike(container) ? metas.get(container)?.children.get(key) : undefined
+function selfOf(meta: NodeMeta): SourcePos | undefined {
+  if (!meta.self && meta.parsed) meta.self = positionAt(meta.parsed.source, meta.parsed.self)
+  return meta.self
 }
 
-export function setChildPosition(container: object, key: string | number, pos: SourcePos | undefined): void {
-  if (!pos) return
-  let meta = metas.get(container)
-  if (!meta) {
-    meta = { self: pos, children: new Map() }
-    metas.set(container, meta)
+function positionAt(source: SourceText, offset: number): SourcePos {
+  if (offset < 0) return { file: source.file, line: 0, column: 0 }
+  const starts = (source.starts ??= lineStarts(source.text))
+  let lo = 0
+  let hi = starts.length - 1
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1
+    if (starts[mid]! <= offset) lo = mid
+    else hi = mid - 1
   }
-  meta.children.set(key, pos)
+  return { file: source.file, line: lo + 1, column: offset - starts[lo]! + 1 }
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0]
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1)
+  return starts
+}
+
+export function childPosition(container: unknown, key: Key): SourcePos | undefined {
+  if (!isObjectLike(container)) return undefined
+  const meta = metas.get(container)
+  return meta && lookup(meta, key)
+}
+
+function lookup(meta: NodeMeta, key: Key): SourcePos | undefined {
+  const own = meta.own?.get(key)
+  if (own) return own
+  const p = meta.parsed
+  if (p) {
+    // As a Map of the entries would: numbers for sequences, strings for maps.
+    const i = p.keys ? (typeof key === 'string' ? p.keys.indexOf(key) : -1) : typeof key === 'number' && Number.isInteger(key) && key >= 0 ? key : -1
+    if (i >= 0 && i < p.offsets.length) return positionAt(p.source, p.offsets[i]!)
+  }
+  const c = meta.carry
+  if (!c) return undefined
+  // The key as the target had it: an index for arrays, a string for objects.
+  let name: string
+  if (c.toArray) {
+    if (typeof key !== 'number') return undefined
+    name = String(key)
+  } else {
+    if (typeof key !== 'string') return undefined
+    name = key
+  }
+  if (!c.keys.includes(name)) return undefined
+  return lookup(c.src, c.renames[name] ?? name) ?? lookup(c.src, c.fromArray ? Number(name) : name)
+}
+
+/** Every child position of `meta`, carried ones included. */
+function allChildren(meta: NodeMeta): Map<Key, SourcePos> {
+  const out = new Map(meta.own)
+  const p = meta.parsed
+  if (p) {
+    p.offsets.forEach((offset, i) => {
+      const key = p.keys ? p.keys[i]! : i
+      if (!out.has(key)) out.set(key, positionAt(p.source, offset))
+    })
+  }
+  const c = meta.carry
+  if (c) {
+    for (const name of c.keys) {
+      const key = c.toArray ? Number(name) : name
+      if (out.has(key)) continue
+      const pos = lookup(c.src, c.renames[name] ?? name) ?? lookup(c.src, c.fromArray ? Number(name) : name)
+      if (pos) out.set(key, pos)
+    }
+  }
+  return out
+}
+
+/** The meta of `target`, copied first if other nodes carry from it. */
+function writable(target: object, m: NodeMeta): NodeMeta {
+  if (!m.shared) return m
+  const copy = meta(selfOf(m), new Map(m.own), m.parsed, m.carry)
+  metas.set(target, copy)
+  return copy
+}
+
+export function setChildPosition(container: object, key: Key, pos: SourcePos | undefined): void {
+  if (!pos) return
+  let m = metas.get(container)
+  if (!m) {
+    m = meta(pos, new Map())
+    metas.set(container, m)
+  } else m = writable(container, m)
+  ;(m.own ??= new Map()).set(key, pos)
+}
+
+/** Sets the position of `target` itself; its child positions stay as they are. */
+export function replaceSelfPosition(target: object, self: SourcePos): void {
+  const m = metas.get(target)
+  metas.set(target, m ? meta(self, m.own && new Map(m.own), m.parsed, m.carry) : meta(self, new Map()))
+}
+
+/** Sets the position of `target` itself, keeping the positions of the children it has now. */
+export function setSelfPosition(target: object, self: SourcePos): void {
+  const m = metas.get(target)
+  const kept = new Map<Key, SourcePos>()
+  if (m) {
+    if (Array.isArray(target)) {
+      target.forEach((_, i) => {
+        const pos = lookup(m, i)
+        if (pos) kept.set(i, pos)
+      })
+    } else {
+      for (const k of Object.keys(target)) {
+        const pos = lookup(m, k)
+        if (pos) kept.set(k, pos)
+      }
+    }
+  }
+  metas.set(target, meta(self, kept))
 }
 
 /**
  * Copies the position of `from` onto `to`, and the child positions of keys both share (or of
  * `renames[newKey] = oldKey`), so issues on a rewritten node still point at what the user wrote.
+ * Child positions are looked up when asked for, as they were at the time of the call.
  */
 export function carryPositions(to: object, from: unknown, renames: Record<string, string> = {}): void {
   if (!isObjectLike(from)) return
   const src = metas.get(from)
   if (!src) return
-  const children = new Map<string | number, SourcePos>()
+  src.shared = true
   const existing = metas.get(to)
-  if (existing) for (const [k, v] of existing.children) children.set(k, v)
-  for (const key of Object.keys(to)) {
-    const pos = src.children.get(renames[key] ?? key) ?? src.children.get(Array.isArray(from) ? Number(key) : key)
-    if (pos && !children.has(Array.isArray(to) ? Number(key) : key)) children.set(Array.isArray(to) ? Number(key) : key, pos)
-  }
-  metas.set(to, { self: existing?.self ?? src.self, children })
+  const carry: Carry = { src, keys: Object.keys(to), renames, toArray: Array.isArray(to), fromArray: Array.isArray(from) }
+  metas.set(to, meta((existing && selfOf(existing)) ?? selfOf(src), existing && allChildren(existing), undefined, carry))
 }
 
 /** Walks `path` from `root` and returns the deepest known source position. */
@@ -99,20 +261,22 @@ export function parseSource(file: string, raw: string): ParseResult {
       return { ok: false, message: short, line, column, text }
     }
   }
-  const lineCounter = new LineCounter()
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, keepSourceTokens: false })
+  return parseYamlDocument(file, text)
+}
+
+/** Parses YAML (and JSON, which is YAML) with the yaml library into plain values with positions. */
+export function parseYamlDocument(file: string, text: string): ParseResult {
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, keepSourceTokens: false })
+  // Nodes keep offsets; line:column is worked out only for positions someone asks for.
+  const source: SourceText = { file, text }
+  const posAt = (offset: number | undefined): SourcePos => (offset === undefined ? { file, line: 0, column: 0 } : positionAt(source, offset))
   const err = doc.errors[0]
   if (err) {
-    const p = lineCounter.linePos(err.pos[0])
-    return { ok: false, message: firstLine(err.message), line: p.line, column: p.col, text }
-  }
-  const posAt = (offset: number | undefined): SourcePos => {
-    if (offset === undefined) return { file, line: 0, column: 0 }
-    const p = lineCounter.linePos(offset)
-    return { file, line: p.line, column: p.col }
+    const p = posAt(err.pos[0])
+    return { ok: false, message: firstLine(err.message), line: p.line, column: p.column, text }
   }
   try {
-    const value = toPlain({ doc, posAt, aliases: 0, nodes: 0, resolving: new Set() }, doc.contents, 0)
+    const value = toPlain({ doc, source, aliases: 0, nodes: 0, resolving: new Set() }, doc.contents, 0)
     return { ok: true, value, text }
   } catch (error) {
     if (!(error instanceof TooComplex)) throw error
@@ -179,7 +343,7 @@ class TooComplex extends Error {
 
 interface Walk {
   doc: Document
-  posAt: (o: number | undefined) => SourcePos
+  source: SourceText
   aliases: number
   nodes: number
   resolving: Set<Node>
@@ -203,25 +367,27 @@ function toPlain(w: Walk, node: Node | null | undefined, depth: number): unknown
   if (isScalar(node)) return node.value === undefined ? null : node.value
   if (isMap(node)) {
     const out: Record<string, unknown> = {}
-    const children = new Map<string | number, SourcePos>()
+    const keys: string[] = []
+    const offsets: number[] = []
     for (const pair of node.items) {
       const keyNode = pair.key as Node | null
       const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode)
       // An own "__proto__" key stays data: it must not set the object's prototype.
       Object.defineProperty(out, key, { value: toPlain(w, pair.value as Node | null, depth + 1), enumerable: true, writable: true, configurable: true })
-      children.set(key, w.posAt(keyNode?.range?.[0] ?? (pair.value as Node | null)?.range?.[0]))
+      keys.push(key)
+      offsets.push(keyNode?.range?.[0] ?? (pair.value as Node | null)?.range?.[0] ?? -1)
     }
-    metas.set(out, { self: w.posAt(node.range?.[0]), children })
+    metas.set(out, meta(undefined, undefined, { source: w.source, self: node.range?.[0] ?? -1, keys, offsets }))
     return out
   }
   if (isSeq(node)) {
     const out: unknown[] = []
-    const children = new Map<string | number, SourcePos>()
-    node.items.forEach((item, i) => {
+    const offsets: number[] = []
+    for (const item of node.items) {
       out.push(toPlain(w, item as Node | null, depth + 1))
-      children.set(i, w.posAt((item as Node | null)?.range?.[0]))
-    })
-    metas.set(out, { self: w.posAt(node.range?.[0]), children })
+      offsets.push((item as Node | null)?.range?.[0] ?? -1)
+    }
+    metas.set(out, meta(undefined, undefined, { source: w.source, self: node.range?.[0] ?? -1, keys: null, offsets }))
     return out
   }
   return null

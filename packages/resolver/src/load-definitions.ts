@@ -1,11 +1,11 @@
-import { dirname, relative, resolve } from 'node:path'
-import { createProject, formatPath, IssueSink, isInside, isProjectFile, loadCached, type Project } from './_context.js'
+import { relative, resolve } from 'node:path'
+import { createProject, folderOf, formatPath, IssueSink, isInside, isInsideRoot, isProjectFile, loadCached, type Project, resolveFrom } from './_context.js'
 import { loadProjectConfig, type ProjectConfig } from './_config.js'
 import { checkRuntimeReferences, interpolateDefinition } from './_interpolate.js'
 import { isObject, resolveActionRef, resolveObjectRef, resolveUiStepRefs, resolveVariablesRef } from './_refs.js'
 import { loadDokignore, planScan } from './_scan.js'
 import { isSeedDefinition, normaliseSeed } from './_seed.js'
-import { carryPositions, childPosition, locate, positionOf, setChildPosition, type SourcePos } from './_source.js'
+import { carryPositions, childPosition, locate, positionOf, setChildPosition, type SourcePos, withPositionStore } from './_source.js'
 import { validateWith } from './_validate.js'
 import type { Issue } from './issues.js'
 import {
@@ -50,6 +50,10 @@ export interface LoadResult {
  * runnable definition in it into the normalised model, with issues instead of exceptions.
  */
 export function loadDefinitions(target?: string, options: LoadOptions = {}): LoadResult {
+  return withPositionStore(() => load(target, options))
+}
+
+function load(target: string | undefined, options: LoadOptions): LoadResult {
   const cwd = options.cwd ?? process.cwd()
   const plan = planScan(target, cwd)
   const project = createProject(plan.root)
@@ -164,15 +168,19 @@ function resolveDefinitionObject(project: Project, raw: Obj, file: string, sink:
   // Action refs and UI sub-step refs on top-level steps (F-048..F-050).
   const expandSteps = (steps: unknown, path: (string | number)[]): unknown => {
     if (!Array.isArray(steps)) return steps
-    const out = steps.map((s, i) => {
-      if (!isObject(s) || !isObject(s.action)) return s
+    let out: unknown[] | undefined
+    steps.forEach((s, i) => {
+      if (!isObject(s) || !isObject(s.action)) return
       const action = resolveActionRef(scope, s.action, file, [...path, i, 'action'])
-      if (!action) return s
+      if (!action) return
       const withUi = expandUi(action, [...path, i, 'action'])
+      // Copy-on-write: a step whose action did not change stays as parsed.
+      if (withUi === s.action) return
       const step = { ...s, action: withUi }
       carryPositions(step, s)
-      return step
+      ;(out ??= steps.slice())[i] = step
     })
+    if (!out) return steps
     carryPositions(out, steps)
     return out
   }
@@ -193,19 +201,23 @@ function resolveDefinitionObject(project: Project, raw: Obj, file: string, sink:
   }
   if (Array.isArray(def.steps)) def.steps = expandSteps(def.steps, ['steps'])
   if (Array.isArray(def.tests)) {
-    const tests = def.tests.map((t, i) => {
-      if (!isObject(t)) return t
-      const out: Obj = { ...t, steps: expandSteps(t.steps, ['tests', i, 'steps']) }
+    let tests: unknown[] | undefined
+    def.tests.forEach((t, i) => {
+      if (!isObject(t)) return
+      const steps = expandSteps(t.steps, ['tests', i, 'steps'])
+      const variables = isObject(t.variables) ? (resolveVariablesRef(scope, t.variables, file, ['tests', i, 'variables']) ?? t.variables) : t.variables
+      // Copy-on-write, as for steps.
+      if (steps === t.steps && variables === t.variables && !(steps === undefined && Object.hasOwn(t, 'steps'))) return
+      const out: Obj = { ...t, steps }
       if (t.steps === undefined) delete out.steps
-      if (isObject(t.variables)) {
-        const v = resolveVariablesRef(scope, t.variables, file, ['tests', i, 'variables'])
-        if (v) out.variables = v
-      }
+      if (variables !== t.variables) out.variables = variables
       carryPositions(out, t)
-      return out
+      ;(tests ??= (def.tests as unknown[]).slice())[i] = out
     })
-    carryPositions(tests, def.tests)
-    def.tests = tests
+    if (tests) {
+      carryPositions(tests, def.tests)
+      def.tests = tests
+    }
   }
   if (sink.hasErrors) return undefined
 
@@ -241,8 +253,16 @@ function crossChecks(def: Obj, sink: IssueSink, fallback: SourcePos): void {
     if (!isObject(test)) return
     // V-100: screenshot names unique per test, across all its UI steps.
     const names = new Set<string>()
-    const visit = (value: unknown, path: (string | number)[]) => {
-      if (Array.isArray(value)) return value.forEach((v, i) => visit(v, [...path, i]))
+    const path: (string | number)[] = ['tests', t]
+    const visit = (value: unknown) => {
+      if (Array.isArray(value)) {
+        value.forEach((v, i) => {
+          path.push(i)
+          visit(v)
+          path.pop()
+        })
+        return
+      }
       if (!isObject(value)) return
       const shot = value.screenshot
       const name = typeof shot === 'string' ? shot : isObject(shot) && typeof shot.name === 'string' ? shot.name : undefined
@@ -250,9 +270,15 @@ function crossChecks(def: Obj, sink: IssueSink, fallback: SourcePos): void {
         if (names.has(name)) sink.addAt('DUPLICATE_SCREENSHOT_NAME', def, [...path, 'screenshot'], fallback, { value: name })
         names.add(name)
       }
-      for (const [k, v] of Object.entries(value)) if (typeof v === 'object') visit(v, [...path, k])
+      for (const k of Object.keys(value)) {
+        const v = value[k]
+        if (typeof v !== 'object') continue
+        path.push(k)
+        visit(v)
+        path.pop()
+      }
     }
-    visit(test, ['tests', t])
+    visit(test)
     // V-099: a test-level repeat.until after a final wait step can never see a response.
     const repeat = test.repeat
     if (isObject(repeat) && Array.isArray(repeat.until) && Array.isArray(repeat.steps)) {
@@ -286,7 +312,7 @@ function finalise(project: Project, def: Obj, origins: string[], file: string, f
 
 function finaliseItem(project: Project, raw: Obj, origin: string, i: number, def: Obj, sink: IssueSink, files: Set<string>, fallback: SourcePos): Obj {
   const item: Obj = { ...raw, source: origin }
-  const base = dirname(origin)
+  const base = folderOf(project, origin)
   if (item.type !== 'MOCK' && item.type !== 'HTTP_REQUEST' && item.type !== 'DB_QUERY') item.stage = (raw.stage as number | undefined) ?? 0
   if (item.type === 'SERVICE' || item.type === 'WORKER' || item.type === 'BROKER') item.env = raw.env ?? []
   if (Array.isArray(raw.mountFiles)) {
@@ -305,8 +331,8 @@ function finaliseItem(project: Project, raw: Obj, origin: string, i: number, def
     item.port = engine.port
     const initFiles: InitFile[] = []
     const addInit = (p: string, path: (string | number)[]) => {
-      const abs = resolve(base, p)
-      if (!isInside(project.root, abs)) sink.addAt('INIT_FILE_OUTSIDE_PROJECT', def, path, fallback, { value: p, hint: `Init files must live inside ${project.root}.` })
+      const abs = resolveFrom(project, base, p)
+      if (!isInsideRoot(project, abs)) sink.addAt('INIT_FILE_OUTSIDE_PROJECT', def, path, fallback, { value: p, hint: `Init files must live inside ${project.root}.` })
       else if (!isProjectFile(project, abs)) sink.addAt('INIT_FILE_NOT_FOUND', def, path, fallback, { message: `init file not found: ${JSON.stringify(p)} (resolved to ${abs})`, hint: `Init file paths are relative to ${origin}.` })
       else files.add(abs)
       initFiles.push({ path: p, absolutePath: abs })
