@@ -7,8 +7,8 @@ import { echoImage, leftovers, testImageMap } from './_helpers.js'
 const enabled = dockerTestsEnabled()
 const image = enabled ? await echoImage() : ''
 
-describe.runIf(enabled)('docker runtime', () => {
-  runtimeConformance(() => docker({ images: testImageMap() }), {
+describe.runIf(enabled)('docker runtime', async () => {
+  await runtimeConformance(() => docker({ images: testImageMap() }), {
     echoImage: image,
     additionalTests: () => {
       afterEach(async () => {

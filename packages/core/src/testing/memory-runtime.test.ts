@@ -3,4 +3,4 @@ import { echoService } from './echo-service.js'
 import { memoryRuntime } from './memory-runtime.js'
 import { runtimeConformance } from './runtime-conformance.js'
 
-runtimeConformance(() => memoryRuntime({ services: { 'dokkimi-fixtures/echo:1': echoService } }), { echoImage: 'dokkimi-fixtures/echo:1', timeoutMs: 20_000 })
+await runtimeConformance(() => memoryRuntime({ services: { 'dokkimi-fixtures/echo:1': echoService } }), { echoImage: 'dokkimi-fixtures/echo:1', timeoutMs: 20_000 })

@@ -1,14 +1,16 @@
 // The conformance suite every Runtime passes (ARCHITECTURE.md §3, STYLE.md rule 19). It registers
-// vitest tests; call it at the top level of a test file:
+// vitest tests; await it at the top level of a test file:
 //
-//   runtimeConformance(() => docker(), { echoImage: 'dokkimi-fixtures/echo:1' })
+//   await runtimeConformance(() => docker(), { echoImage: 'dokkimi-fixtures/echo:1' })
+//
+// vitest is imported only here, when called, so the rest of @dokkimi/core/testing (memoryRuntime)
+// loads in any test framework.
 //
 // `echoImage` must implement the echo protocol described in echo-service.ts.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadDefinitions, type Definition } from '@dokkimi/resolver'
-import { afterAll, describe, expect, it } from 'vitest'
 import { createEnvironment } from '../environment/create-environment.js'
 import { isDokkimiError } from '../errors.js'
 import type { BootEvent, Runtime, RuntimeFactory } from '../runtime/runtime.js'
@@ -37,8 +39,9 @@ function definitionFor(yaml: string): Definition {
   }
 }
 
-/** Registers the Runtime conformance tests for `factory`. */
-export function runtimeConformance(factory: () => RuntimeFactory | Runtime | Promise<Runtime>, options: ConformanceOptions): void {
+/** Registers the Runtime conformance tests for `factory` (vitest). */
+export async function runtimeConformance(factory: () => RuntimeFactory | Runtime | Promise<Runtime>, options: ConformanceOptions): Promise<void> {
+  const { afterAll, describe, expect, it } = await import('vitest')
   const timeout = options.timeoutMs ?? 120_000
   let live: Runtime | undefined
   const runtime = async (): Promise<Runtime> => {
