@@ -62,7 +62,7 @@ function handle(name: string, scope: 'file' | 'test', current: () => FlowEnviron
         : state() === 'stopped'
           ? `it is stopped (${scope === 'file' ? 'afterAll' : 'afterEach'} ran)`
           : `it starts in ${hook}, which has not run yet`
-    return new DokkimiError('FLOW_INVALID_ARGUMENT', `[dokkimi] env.${prop} of useEnvironment("${name}") used outside a test: ${why}. Use the environment inside it()/test() or in hooks declared after useEnvironment()`)
+    return new DokkimiError('ENVIRONMENT_NOT_RUNNING', `[dokkimi] env.${prop} of useEnvironment("${name}") used outside a test: ${why}. Use the environment inside it()/test() or in hooks declared after useEnvironment()`)
   }
   return new Proxy(Object.create(FlowEnvironment.prototype) as FlowEnvironment, {
     get(_target, prop) {

@@ -77,7 +77,7 @@ export function useEnvironment(spec: EnvironmentSpec | Definition, options: UseE
     if (state.kind === 'failed') throw new DokkimiError('ENVIRONMENT_START_FAILED', `[dokkimi] ${what}: the environment "${name}" could not start (see the hook's error above)`, { cause: state.error })
     if (state.kind === 'stopped') throw new DokkimiError('ENVIRONMENT_STOPPED', `[dokkimi] ${what}: the environment "${name}" was already stopped. Use it inside tests, or in hooks that run before its ${options.scope === 'test' ? 'afterEach' : 'afterAll'}`)
     const hook = options.scope === 'test' ? 'beforeEach' : 'beforeAll'
-    throw new DokkimiError('FLOW_INVALID_ARGUMENT', `[dokkimi] ${what}: the environment "${name}" is not running yet; useEnvironment() starts it in ${hook}. Use the handle inside tests (or hooks registered after useEnvironment()), not while tests are being collected`)
+    throw new DokkimiError('ENVIRONMENT_NOT_RUNNING', `[dokkimi] ${what}: the environment "${name}" is not running yet; useEnvironment() starts it in ${hook}. Use the handle inside tests (or hooks registered after useEnvironment()), not while tests are being collected`)
   }
   return new Proxy({} as FlowEnvironment, {
     get(_, prop) {
