@@ -7,13 +7,16 @@
  * (A) `loadDefinitions` on the whole project: scan, parse, `$ref` resolution, seed
  *     normalisation, schema validation, interpolation, init-file checks.
  * (P) read every definition, fragment and config file and parse it the way the resolver does
- *     (the yaml library, then plain values with lazily computed positions).
+ *     (js-yaml with parse events for positions; the yaml library for what is not plain data).
  * (B) the same files with the yaml library's `parseDocument`, a LineCounter and the resolver's
- *     options; (B') the same with plain `parse`; (R) read only.
+ *     options; (B') the same with plain `parse`; (J) js-yaml's `load` alone, no positions;
+ *     (R) read only.
  *
  * `--profile-only` generates, then runs A only (for `node --cpu-prof`).
  */
 import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import type * as JsYaml from '../../packages/resolver/node_modules/@types/js-yaml/index.js'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { loadDefinitions } from '../../packages/resolver/src/index.js'
@@ -22,6 +25,9 @@ import { parseSource, withPositionStore } from '../../packages/resolver/src/_sou
 // parses with exactly the code the resolver parses with.
 import { LineCounter, parse, parseDocument } from '../../packages/resolver/node_modules/yaml/dist/index.js'
 import { generateProject } from './generate.js'
+
+// js-yaml as the resolver loads it (a dependency of the resolver, not of the root package).
+const { load: loadJsYaml } = createRequire(new URL('../../packages/resolver/package.json', import.meta.url))('js-yaml') as typeof JsYaml
 
 const here = dirname(fileURLToPath(import.meta.url))
 const repo = join(here, '..', '..')
@@ -91,11 +97,18 @@ const parseAll = () => {
   return n
 }
 
+const jsYamlAll = () => {
+  let n = 0
+  for (const f of project.parseFiles) n += loadJsYaml(readFileSync(f, 'utf8')) ? 1 : 0
+  return n
+}
+
 const cases = [
   { key: 'A', label: 'loadDefinitions (resolve + validate)', fn: resolveAll },
   { key: 'P', label: "read + the resolver's parser", fn: resolverParseAll },
   { key: 'B', label: 'read + yaml parseDocument (LineCounter)', fn: parseDocumentAll },
   { key: "B'", label: 'read + yaml parse', fn: parseAll },
+  { key: 'J', label: 'read + js-yaml load (no positions)', fn: jsYamlAll },
   { key: 'R', label: 'read only', fn: readAll },
 ]
 const samples = new Map<string, number[]>(cases.map((c) => [c.key, []]))

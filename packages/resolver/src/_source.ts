@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from 'node:fs'
 import { extname } from 'node:path'
+import { FAILSAFE_SCHEMA, load as loadYaml, Type, type State } from 'js-yaml'
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Node, type Document } from 'yaml'
 
 /** A place in a source file; line and column are 1-based (0 when unknown). */
@@ -264,11 +265,27 @@ export function parseSource(file: string, raw: string): ParseResult {
   return parseYamlDocument(file, text)
 }
 
-/** Parses YAML (and JSON, which is YAML) with the yaml library into plain values with positions. */
+/**
+ * Parses YAML (and JSON, which is YAML) into plain values with positions.
+ *
+ * Two libraries, one result. js-yaml reads a plain document about ten times faster than the yaml
+ * library (bench/validate), so it goes first; its parse events give each map key and sequence
+ * item its offset. Anything beyond plain data (anchors and aliases, directives, unknown tags, a
+ * shape the events do not line up with) and every error go to the yaml library, whose values,
+ * positions and messages are the reference: test/parse-equivalence.test.ts holds the two paths
+ * to the same values and positions.
+ */
 export function parseYamlDocument(file: string, text: string): ParseResult {
+  const fast = parsePlainYaml(file, text)
+  if (fast !== undefined) return { ok: true, value: fast.value, text }
+  return parseWithYamlLibrary(file, text)
+}
+
+/** The yaml library path: every document, every error. */
+export function parseWithYamlLibrary(file: string, text: string): ParseResult {
+  const source: SourceText = { file, text }
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, keepSourceTokens: false })
   // Nodes keep offsets; line:column is worked out only for positions someone asks for.
-  const source: SourceText = { file, text }
   const posAt = (offset: number | undefined): SourcePos => (offset === undefined ? { file, line: 0, column: 0 } : positionAt(source, offset))
   const err = doc.errors[0]
   if (err) {
@@ -283,6 +300,156 @@ export function parseYamlDocument(file: string, text: string): ParseResult {
     const p = posAt(error.offset)
     return { ok: false, message: `document too complex: ${error.message}`, line: p.line, column: p.column, text }
   }
+}
+
+// The YAML 1.2 core schema, as the yaml library resolves it (js-yaml's own int and float also
+// read 0b101, -0x1F and +0o7 as numbers, and -.5 as a string).
+const coreNull = new Type('tag:yaml.org,2002:null', {
+  kind: 'scalar',
+  resolve: (s: string | null) => s === null || /^(?:~|null|Null|NULL|)$/.test(s),
+  construct: () => null,
+})
+const coreBool = new Type('tag:yaml.org,2002:bool', {
+  kind: 'scalar',
+  resolve: (s: string | null) => s !== null && /^(?:true|True|TRUE|false|False|FALSE)$/.test(s),
+  construct: (s: string) => s[0] === 't' || s[0] === 'T',
+})
+const coreInt = new Type('tag:yaml.org,2002:int', {
+  kind: 'scalar',
+  resolve: (s: string | null) => s !== null && /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/.test(s),
+  construct: (s: string) => (s.startsWith('0o') ? parseInt(s.slice(2), 8) : s.startsWith('0x') ? parseInt(s.slice(2), 16) : parseInt(s, 10)),
+})
+const coreFloat = new Type('tag:yaml.org,2002:float', {
+  kind: 'scalar',
+  resolve: (s: string | null) =>
+    s !== null && /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(s),
+  construct: (s: string) => (/nan$/i.test(s) ? NaN : /inf$/i.test(s) ? (s.startsWith('-') ? -Infinity : Infinity) : parseFloat(s)),
+})
+const CORE_SCHEMA = FAILSAFE_SCHEMA.extend({ implicit: [coreNull, coreBool, coreInt, coreFloat] })
+
+/** A parse event frame: where the node's text starts, and the frames opened directly inside it. */
+interface Frame {
+  /** The node's first character (white space and comments before it skipped). */
+  at: number
+  children: Frame[] | undefined
+  result: unknown
+}
+
+/** The offset of the first character at or after `i` that is not white space or a comment. */
+function skipSpace(text: string, i: number): number {
+  for (;;) {
+    const c = text.charCodeAt(i)
+    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) i++
+    else if (c === 0x23 /* # */) {
+      const eol = text.indexOf('\n', i)
+      if (eol < 0) return text.length
+      i = eol + 1
+    } else return i
+  }
+}
+
+class NotPlain extends Error {}
+const NOT_PLAIN = new NotPlain()
+
+const isFlowStart = (c: number) => c === 0x5b /* [ */ || c === 0x7b /* { */
+const isQuote = (c: number) => c === 0x22 /* " */ || c === 0x27 /* ' */
+
+/**
+ * The fast path: the value and positions of a plain document, or undefined to let the yaml
+ * library decide (it is not plain data, or it is not valid).
+ */
+export function parsePlainYaml(file: string, text: string): { value: unknown } | undefined {
+  const source: SourceText = { file, text }
+  // A directive (%YAML 1.1 switches schemas): the yaml library's case. So is a byte order
+  // mark: js-yaml drops a leading one, shifting every offset (parseSource drops it first), and
+  // reads one inside the text differently; a carriage return that does not end a line; and a
+  // tab in a line's indentation, which the yaml library refuses where js-yaml may not.
+  // js-yaml itself refuses a second document.
+  if (text.includes('\ufeff') || /^%/m.test(text) || /\r(?!\n)/.test(text) || /^ *\t/m.test(text)) return undefined
+  const stack: Frame[] = [{ at: 0, children: undefined, result: undefined }]
+  const seen = new Set<object>()
+  const listener = (event: 'open' | 'close', state: State): void => {
+    if (event === 'open') {
+      const at = skipSpace(text, state.position)
+      // Explicit tags are not plain data.
+      if (text.charCodeAt(at) === 0x21 /* ! */) throw NOT_PLAIN
+      stack.push({ at, children: undefined, result: undefined })
+      return
+    }
+    const frame = stack.pop()!
+    frame.result = state.result
+    ;(stack[stack.length - 1]!.children ??= []).push(frame)
+    // Nor are anchors and aliases. (js-yaml's state has the anchor of the node just read; the
+    // typings leave it out.)
+    if ((state as State & { anchor: string | null }).anchor !== null) throw NOT_PLAIN
+    const c = text.charCodeAt(frame.at)
+    if (isQuote(c) || isFlowStart(c)) {
+      // Where js-yaml is more lenient than the yaml library (and the spec): a comment right
+      // after the closing quote or bracket, and continuation lines of a quoted scalar or flow
+      // collection inside a block collection indented too little.
+      if (text.charCodeAt(state.position) === 0x23 /* # */) throw NOT_PLAIN
+      if (text.lastIndexOf('\n', state.position - 1) > frame.at && !inFlowOrAtRoot(text, stack, frame.at)) throw NOT_PLAIN
+    } else if (c === 0x7c /* | */ || c === 0x3e /* > */) {
+      // A block scalar with an explicit indentation indicator: the two read it differently.
+      if (/^[|>][-+]?[0-9]/.test(text.slice(frame.at, frame.at + 3))) throw NOT_PLAIN
+    }
+    const result: unknown = state.result
+    if (typeof result !== 'object' || result === null || seen.has(result)) return
+    // The first close of an object is the collection itself; later closes are frames that
+    // only pass it on (js-yaml tries a block map first, then keeps what the try read).
+    seen.add(result)
+    recordPositions(source, frame, result)
+  }
+  let value: unknown
+  try {
+    value = loadYaml(text, { schema: CORE_SCHEMA, listener, maxDepth: MAX_DEPTH } as Parameters<typeof loadYaml>[1])
+  } catch {
+    return undefined
+  }
+  // An empty document: null, as the yaml library has it.
+  return { value: value === undefined ? null : value }
+}
+
+/** Whether the node at `at` is the document itself or sits inside a flow collection. */
+function inFlowOrAtRoot(text: string, stack: Frame[], at: number): boolean {
+  // stack[0] is the document; frames starting where the node starts only pass it on.
+  for (let i = stack.length - 1; i >= 1; i--) {
+    const f = stack[i]!
+    if (f.at === at) continue
+    return isFlowStart(text.charCodeAt(f.at))
+  }
+  return true
+}
+
+function recordPositions(source: SourceText, frame: Frame, result: object): void {
+  const children = frame.children ?? []
+  if (Array.isArray(result)) {
+    // One frame per item, holding that item (a `? key` pair in a flow sequence has none).
+    if (children.length !== result.length) throw NOT_PLAIN
+    for (let i = 0; i < children.length; i++) if (!Object.is(children[i]!.result, result[i])) throw NOT_PLAIN
+    const offsets = children.map((c) => c.at)
+    metas.set(result, meta(undefined, undefined, { source, self: frame.at, keys: null, offsets }))
+    return
+  }
+  // Keys and values alternate; anything else (a key without a value, a pair in a flow
+  // sequence) is left to the yaml library.
+  if (children.length % 2 !== 0) throw NOT_PLAIN
+  const keys: string[] = []
+  const offsets: number[] = []
+  for (let i = 0; i < children.length; i += 2) {
+    const keyFrame = children[i]!
+    const k = keyFrame.result
+    // A collection as a key is not plain data.
+    if (typeof k === 'object' && k !== null) throw NOT_PLAIN
+    const key = String(k)
+    if (!Object.hasOwn(result, key) || !Object.is((result as Record<string, unknown>)[key], children[i + 1]!.result)) throw NOT_PLAIN
+    keys.push(key)
+    offsets.push(keyFrame.at)
+  }
+  if (keys.length !== Object.keys(result).length) throw NOT_PLAIN
+  // A block map starts at its first key.
+  const self = source.text.charCodeAt(frame.at) === 0x7b || offsets.length === 0 ? frame.at : offsets[0]!
+  metas.set(result, meta(undefined, undefined, { source, self, keys, offsets }))
 }
 
 function firstLine(message: string): string {
