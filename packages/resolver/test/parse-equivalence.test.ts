@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { stringify, type ToStringOptions } from 'yaml'
-import { childPosition, parsePlainYaml, parseWithYamlLibrary, parseYamlDocument, positionOf, withPositionStore } from '../src/_source.js'
+import { checkFastPath, childPosition, samePositions, parsePlainYaml, parseWithYamlLibrary, parseYamlDocument, positionOf, withPositionStore } from '../src/_source.js'
 
 /**
  * The resolver parses a plain document with js-yaml and hands everything else to the yaml library
@@ -136,6 +136,25 @@ describe('the fast YAML path agrees with the yaml library', () => {
       { seed: SEED, numRuns: runs(3000) },
     )
   }, TIMEOUT_MS)
+})
+
+describe('the self-check', () => {
+  it('passes with the installed js-yaml, so documents take the fast path', () => {
+    expect(checkFastPath()).toBe(true)
+  })
+
+  it('fails when the fast path gives up on the sample or places a node elsewhere', () => {
+    expect(checkFastPath('a: &x 1\nb: *x\n')).toBe(false)
+    withPositionStore(() => {
+      const here = parseWithYamlLibrary('x.yaml', 'a:\n  b: [1, 2]\n')
+      const there = parseWithYamlLibrary('x.yaml', 'a:\n   b: [1,  2]\n')
+      const same = parseWithYamlLibrary('x.yaml', 'a:\n  b: [1, 2]\n')
+      expect(here.ok && there.ok && same.ok).toBe(true)
+      if (!here.ok || !there.ok || !same.ok) return
+      expect(samePositions(here.value, same.value)).toBe(true)
+      expect(samePositions(here.value, there.value)).toBe(false)
+    })
+  })
 })
 
 describe('what the fast path leaves to the yaml library', () => {
