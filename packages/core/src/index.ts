@@ -62,6 +62,7 @@ export {
   type SweepResult,
 } from './runtime/runtime.js'
 export { loadRuntime, RUNTIMES, type LoadRuntimeOptions } from './runtime/load-runtime.js'
+export { sweepSession, type SweepSessionOptions } from './runtime/sweep-session.js'
 export { createCertificateAuthority, type CertificateAuthority } from './environment/certificate-authority.js'
 export { createRunId, planEnvironment } from './environment/plan-environment.js'
 export { createEnvironment, StartedEnvironment, type CreateEnvironmentOptions, type StoppedEnvironment } from './environment/create-environment.js'

@@ -2,13 +2,10 @@
 // end; if the global teardown did not stop it first (Ctrl-C, a kill), it sweeps the session until
 // nothing of it is left, including what orphaned workers were still starting.
 import { setTimeout as sleep } from 'node:timers/promises'
-import { createLogger } from '@dokkimi/core'
+import { createLogger, sweepSession } from '@dokkimi/core'
 import { readHandoff, runtimeOf } from './_handoff.js'
 
 const POLL_MS = 250
-const QUIET_SWEEPS = 3
-const SWEEP_EVERY_MS = 2000
-const GIVE_UP_MS = 180_000
 
 const logger = createLogger('dokkimi:jest')
 
@@ -27,17 +24,11 @@ async function main(): Promise<void> {
   while (alive(parent)) await sleep(POLL_MS)
   logger.info('jest (pid %d) ended without teardown: sweeping session %s', parent, handoff.session)
   const runtime = await (await runtimeOf(handoff)).create()
-  const deadline = Date.now() + GIVE_UP_MS
   try {
-    for (let quiet = 0; quiet < QUIET_SWEEPS && Date.now() < deadline; ) {
-      const { removed } = await runtime.sweep({ session: handoff.session }).catch((error: unknown) => {
-        logger.warn('sweep failed: %s', error instanceof Error ? error.message : String(error))
-        return { removed: ['?'] }
-      })
-      if (removed.length) logger.info('removed %s', removed.join(', '))
-      quiet = removed.length ? 0 : quiet + 1
-      await sleep(SWEEP_EVERY_MS)
-    }
+    await sweepSession(runtime, handoff.session, {
+      onRemoved: (runIds) => logger.info('removed %s', runIds.join(', ')),
+      onError: (error) => logger.warn('sweep failed: %s', error instanceof Error ? error.message : String(error)),
+    })
   } finally {
     await runtime.dispose()
   }
