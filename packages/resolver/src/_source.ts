@@ -270,10 +270,10 @@ export function parseSource(file: string, raw: string): ParseResult {
  *
  * Two libraries, one result. js-yaml reads a plain document about ten times faster than the yaml
  * library (bench/validate), so it goes first; its parse events give each map key and sequence
- * item its offset. Anything beyond plain data (anchors and aliases, directives, unknown tags, a
- * shape the events do not line up with) and every error go to the yaml library, whose values,
- * positions and messages are the reference: test/parse-equivalence.test.ts holds the two paths
- * to the same values and positions.
+ * item its offset. Anything beyond plain data (anchors and aliases, explicit tags, directives, a
+ * shape the events do not line up with), the few layouts js-yaml reads more leniently, and every
+ * error go to the yaml library, whose values, positions and messages are the reference:
+ * test/parse-equivalence.test.ts holds the two paths to the same values and positions.
  */
 export function parseYamlDocument(file: string, text: string): ParseResult {
   fastPathAgrees ??= checkFastPath()
